@@ -1,0 +1,40 @@
+GO        ?= go
+DATA      ?= ./data/demo
+ADDR      ?= 127.0.0.1:8080
+PKGS      := ./...
+
+.PHONY: run build test test-short bench lint crash fuzz clean
+
+build:
+	$(GO) build -o bin/kotak ./cmd/kotak
+
+run: build
+	./bin/kotak serve --demo --data $(DATA) --addr $(ADDR)
+
+# The full suite, with the race detector, as CI runs it.
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+test-short:
+	$(GO) test -short -count=1 $(PKGS)
+
+# Benchmarks: every figure is paired with a baseline measured in the same run.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./crypto/... ./keys/...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+# Short runs of every fuzz target (FUZZTIME per target).
+FUZZTIME ?= 20s
+fuzz:
+	@for pkg in $$($(GO) list $(PKGS)); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin
