@@ -15,7 +15,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -40,16 +39,6 @@ const (
 	keyringSigTag = "kotak/v1 keyring signature\n"
 	maxNameLen    = 200
 	maxIDLen      = 64
-)
-
-// Errors returned by ParseKeyring and NewKeyring. Match them with errors.Is.
-var (
-	ErrKeyringFormat    = errors.New("keys: malformed keyring")
-	ErrKeyringVersion   = errors.New("keys: unknown keyring version")
-	ErrKeyringSignature = errors.New("keys: bad keyring signature")
-	ErrThreshold        = errors.New("keys: threshold outside 1..n")
-	ErrDuplicateAuditor = errors.New("keys: duplicate auditor id or key")
-	ErrAuditorField     = errors.New("keys: invalid auditor field")
 )
 
 // ID identifies a keyring: SHA-256 over a label and the canonical body.
@@ -170,6 +159,26 @@ func (k *Keyring) encodeBody() []byte {
 
 // check validates the fields; it does not look at the signature.
 func (k *Keyring) check() error {
+	if err := k.checkFields(); err != nil {
+		return err
+	}
+	return k.checkXWingKeys()
+}
+
+// checkXWingKeys decodes every X-Wing public key. Decoding expands the
+// ML-KEM matrix, so ParseKeyring runs it only once the signature holds.
+func (k *Keyring) checkXWingKeys() error {
+	for i, a := range k.Auditors {
+		if _, err := xwing.Scheme().UnmarshalBinaryPublicKey(a.XWing); err != nil {
+			return fmt.Errorf("%w: auditor %d X-Wing key", ErrAuditorField, i+1)
+		}
+	}
+	return nil
+}
+
+// checkFields validates what is cheap to check: counts, sizes, ids, names
+// and uniqueness.
+func (k *Keyring) checkFields() error {
 	n := len(k.Auditors)
 	if n < 1 || n > MaxAuditors {
 		return fmt.Errorf("%w: %d auditors", ErrAuditorField, n)
@@ -194,9 +203,6 @@ func (k *Keyring) check() error {
 		}
 		if len(a.XWing) != XWingPublicKeySize {
 			return fmt.Errorf("%w: auditor %d X-Wing key size", ErrAuditorField, i+1)
-		}
-		if _, err := xwing.Scheme().UnmarshalBinaryPublicKey(a.XWing); err != nil {
-			return fmt.Errorf("%w: auditor %d X-Wing key", ErrAuditorField, i+1)
 		}
 		if ids[a.ID] {
 			return fmt.Errorf("%w: id %q", ErrDuplicateAuditor, a.ID)
@@ -240,8 +246,9 @@ const maxKeyringSize = 256 << 10
 
 // ParseKeyring parses a keyring in its canonical encoding and verifies it:
 // format, version, fields, threshold, uniqueness and the root signature.
-// Any input that Marshal would not produce byte for byte is refused. It
-// never panics.
+// Any input that Marshal would not produce byte for byte is refused. The
+// X-Wing keys are decoded only after the signature holds, so unsigned input
+// costs little. It never panics.
 func ParseKeyring(data []byte) (*Keyring, error) {
 	if len(data) > maxKeyringSize {
 		return nil, fmt.Errorf("%w: too large", ErrKeyringFormat)
@@ -292,7 +299,7 @@ func ParseKeyring(data []byte) (*Keyring, error) {
 	if k.Signature, err = b64.DecodeString(sig); err != nil || len(k.Signature) != ed25519.SignatureSize {
 		return nil, fmt.Errorf("%w: signature encoding", ErrKeyringFormat)
 	}
-	if err := k.check(); err != nil {
+	if err := k.checkFields(); err != nil {
 		return nil, err
 	}
 	k.body = k.encodeBody()
@@ -301,6 +308,9 @@ func ParseKeyring(data []byte) (*Keyring, error) {
 	}
 	if !ed25519.Verify(k.Root, signedMessage(k.body), k.Signature) {
 		return nil, ErrKeyringSignature
+	}
+	if err := k.checkXWingKeys(); err != nil {
+		return nil, err
 	}
 	k.id = bodyID(k.body)
 	return k, nil
@@ -332,7 +342,8 @@ func parseAuditorLine(l string) (Auditor, error) {
 
 // Identity is one auditor's private keys: an X-Wing seed (decapsulation) and
 // an Ed25519 seed (signing decisions). It exists in memory only after
-// DecryptKeyFile or GenerateIdentity; call Wipe when done.
+// DecryptIdentity, LoadIdentity, Ceremony or GenerateIdentity; call Wipe
+// when done.
 type Identity struct {
 	AuditorID string
 	Name      string
