@@ -57,10 +57,24 @@ type Auditor struct {
 
 // Fingerprint is a short, human-comparable digest of the auditor's two public keys.
 func (a Auditor) Fingerprint() string {
+	return fingerprint("kotak/v1 auditor fingerprint\n", a.XWing, a.Ed25519)
+}
+
+// RootFingerprint is a short, human-comparable digest of the ministry root
+// public key, in the form of Auditor.Fingerprint. Successive keyrings signed
+// by the same root key show the same root fingerprint.
+func (k *Keyring) RootFingerprint() string {
+	return fingerprint("kotak/v1 root fingerprint\n", k.Root)
+}
+
+// fingerprint hashes a label and parts and shows 10 bytes as five groups of
+// four upper-case hex digits.
+func fingerprint(label string, parts ...[]byte) string {
 	h := sha256.New()
-	h.Write([]byte("kotak/v1 auditor fingerprint\n"))
-	h.Write(a.XWing)
-	h.Write(a.Ed25519)
+	h.Write([]byte(label))
+	for _, p := range parts {
+		h.Write(p)
+	}
 	sum := h.Sum(nil)
 	s := strings.ToUpper(hex.EncodeToString(sum[:10]))
 	var b strings.Builder
@@ -252,6 +266,11 @@ const maxKeyringSize = 256 << 10
 func ParseKeyring(data []byte) (*Keyring, error) {
 	if len(data) > maxKeyringSize {
 		return nil, fmt.Errorf("%w: too large", ErrKeyringFormat)
+	}
+	if bytes.IndexByte(data, '\r') >= 0 {
+		// The canonical form has none (names are quoted); say so rather
+		// than misread "v1\r" as a version.
+		return nil, fmt.Errorf("%w: carriage return (the keyring uses LF line ends)", ErrKeyringFormat)
 	}
 	lines := strings.SplitAfter(string(data), "\n")
 	if len(lines) < 5 || lines[len(lines)-1] != "" {

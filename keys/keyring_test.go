@@ -72,6 +72,19 @@ func TestFingerprint(t *testing.T) {
 		}
 		seen[f] = true
 	}
+	rf := k.RootFingerprint()
+	if !re.MatchString(rf) || seen[rf] {
+		t.Fatalf("root fingerprint %q: wrong shape or equal to an auditor's", rf)
+	}
+	_, ids, root := mustKeyring(t, 1, 3, 2)
+	next, err := NewKeyring(root, 3, []Auditor{ids[0].Public(), ids[1].Public(), ids[2].Public()})
+	if err != nil || next.RootFingerprint() != rf {
+		t.Fatal("a keyring signed by the same root shows another root fingerprint")
+	}
+	other, _, _ := mustKeyring(t, 2, 3, 2)
+	if other.RootFingerprint() == rf {
+		t.Fatal("two roots share a fingerprint")
+	}
 }
 
 func TestNewKeyringErrors(t *testing.T) {
