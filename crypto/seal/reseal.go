@@ -55,7 +55,11 @@ func Reseal(rnd io.Reader, s Share, recipientPub []byte, requestID, complaintID 
 	if len(recipientPub) != keys.XWingPublicKeySize {
 		return nil, ErrRecipientKey
 	}
-	sealed, err := hpkeSeal(rnd, recipientPub, resealInfo(requestID, complaintID, s.Index), s.Value)
+	pk, err := KEM.Scheme().UnmarshalBinaryPublicKey(recipientPub)
+	if err != nil {
+		return nil, ErrRecipientKey
+	}
+	sealed, err := hpkeSeal(rnd, pk, resealInfo(requestID, complaintID, s.Index), s.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +99,11 @@ func OpenResealed(recipientSeed []byte, sealed []byte, requestID, complaintID st
 	if idx < 1 || idx > keys.MaxAuditors {
 		return Share{}, fmt.Errorf("%w: %d", ErrShareIndex, idx)
 	}
-	value, err := hpkeOpen(recipientSeed, resealInfo(requestID, complaintID, idx), body)
+	sk, err := KEM.Scheme().UnmarshalBinaryPrivateKey(recipientSeed)
+	if err != nil {
+		return Share{}, ErrRecipientKey
+	}
+	value, err := hpkeOpen(sk, resealInfo(requestID, complaintID, idx), body)
 	if err != nil {
 		return Share{}, err
 	}

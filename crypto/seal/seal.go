@@ -28,9 +28,12 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 
 	"github.com/cloudflare/circl/group"
 	"github.com/cloudflare/circl/hpke"
+	"github.com/cloudflare/circl/kem"
+	"github.com/cloudflare/circl/kem/xwing"
 	"github.com/cloudflare/circl/secretsharing"
 	"golang.org/x/crypto/chacha20poly1305"
 
@@ -205,6 +208,10 @@ func Seal(rnd io.Reader, kr *keys.Keyring, complaintID string, plaintext []byte)
 		return nil, fmt.Errorf("%w: invalid keyring", ErrKeyringMismatch)
 	}
 	n, k := kr.N(), kr.Threshold
+	pks, err := auditorKeys(kr)
+	if err != nil {
+		return nil, err
+	}
 	r := &Record{KeyringID: kr.ID(), Threshold: k, Auditors: make([]string, n), shares: make([]sealedShare, n)}
 	for i, a := range kr.Auditors {
 		r.Auditors[i] = a.ID
@@ -227,7 +234,7 @@ func Seal(rnd io.Reader, kr *keys.Keyring, complaintID string, plaintext []byte)
 			return nil, err
 		}
 		r.shares[i].commitment = commitment(complaintID, idx, value)
-		r.shares[i].sealed, err = hpkeSeal(rnd, kr.Auditors[i].XWing, shareInfo(r.KeyringID, complaintID, idx), value)
+		r.shares[i].sealed, err = hpkeSeal(rnd, pks[i], shareInfo(r.KeyringID, complaintID, idx), value)
 		if err != nil {
 			return nil, fmt.Errorf("seal: sealing share %d: %w", idx, err)
 		}
@@ -287,13 +294,9 @@ func appendScalar(dst []byte, s group.Scalar) ([]byte, error) {
 	return append(dst, b...), nil
 }
 
-// hpkeSeal seals msg to the packed X-Wing public key pub in HPKE base mode
-// and returns enc ‖ ct, the single-shot layout of RFC 9180 section 6.1.
-func hpkeSeal(rnd io.Reader, pub, info, msg []byte) ([]byte, error) {
-	pk, err := KEM.Scheme().UnmarshalBinaryPublicKey(pub)
-	if err != nil {
-		return nil, ErrRecipientKey
-	}
+// hpkeSeal seals msg to pk in HPKE base mode and returns enc ‖ ct, the
+// single-shot layout of RFC 9180 section 6.1.
+func hpkeSeal(rnd io.Reader, pk kem.PublicKey, info, msg []byte) ([]byte, error) {
 	sender, err := suite.NewSender(pk, info)
 	if err != nil {
 		return nil, err
@@ -309,14 +312,10 @@ func hpkeSeal(rnd io.Reader, pub, info, msg []byte) ([]byte, error) {
 	return append(enc, ct...), nil
 }
 
-// hpkeOpen opens enc ‖ ct sealed by hpkeSeal with the 32-byte X-Wing seed.
-// Any failure is ErrDecrypt.
-func hpkeOpen(seed, info, sealed []byte) ([]byte, error) {
+// hpkeOpen opens enc ‖ ct sealed by hpkeSeal with sk. Any failure is
+// ErrDecrypt.
+func hpkeOpen(sk kem.PrivateKey, info, sealed []byte) ([]byte, error) {
 	if len(sealed) < encSize {
-		return nil, ErrDecrypt
-	}
-	sk, err := KEM.Scheme().UnmarshalBinaryPrivateKey(seed)
-	if err != nil {
 		return nil, ErrDecrypt
 	}
 	recv, err := suite.NewReceiver(sk, info)
@@ -332,6 +331,67 @@ func hpkeOpen(seed, info, sealed []byte) ([]byte, error) {
 		return nil, ErrDecrypt
 	}
 	return pt, nil
+}
+
+// Parsing a packed X-Wing public key expands the ML-KEM matrix and costs
+// about as much as an encapsulation, so the parsed keys of the last few
+// keyrings are kept. An entry is used only if its packed keys still equal
+// the keyring's. Parsed public keys are read-only and safe to share.
+var keyCache struct {
+	sync.Mutex
+	m map[keys.ID]*parsedKeys
+}
+
+const maxCachedKeyrings = 8
+
+type parsedKeys struct {
+	packed [][]byte
+	pks    []kem.PublicKey
+}
+
+func (p *parsedKeys) matches(kr *keys.Keyring) bool {
+	if len(p.packed) != kr.N() {
+		return false
+	}
+	for i, a := range kr.Auditors {
+		if !bytes.Equal(p.packed[i], a.XWing) {
+			return false
+		}
+	}
+	return true
+}
+
+// auditorKeys returns the parsed X-Wing public keys of kr's auditors.
+func auditorKeys(kr *keys.Keyring) ([]kem.PublicKey, error) {
+	id := kr.ID()
+	keyCache.Lock()
+	p := keyCache.m[id]
+	keyCache.Unlock()
+	if p != nil && p.matches(kr) {
+		return p.pks, nil
+	}
+	p = &parsedKeys{packed: make([][]byte, kr.N()), pks: make([]kem.PublicKey, kr.N())}
+	for i, a := range kr.Auditors {
+		pk, err := KEM.Scheme().UnmarshalBinaryPublicKey(a.XWing)
+		if err != nil {
+			return nil, fmt.Errorf("%w: auditor %d X-Wing key", ErrKeyringMismatch, i+1)
+		}
+		p.packed[i] = bytes.Clone(a.XWing)
+		p.pks[i] = pk
+	}
+	keyCache.Lock()
+	defer keyCache.Unlock()
+	if keyCache.m == nil {
+		keyCache.m = make(map[keys.ID]*parsedKeys)
+	}
+	if len(keyCache.m) >= maxCachedKeyrings {
+		for k := range keyCache.m {
+			delete(keyCache.m, k)
+			break
+		}
+	}
+	keyCache.m[id] = p
+	return p.pks, nil
 }
 
 // checkKeyring reports whether r was sealed to kr.
@@ -369,10 +429,14 @@ func OpenShare(r *Record, complaintID string, kr *keys.Keyring, id *keys.Identit
 		return Share{}, ErrNotAuditor
 	}
 	a, idx, ok := kr.Auditor(id.AuditorID)
-	if !ok || !bytes.Equal(id.Public().XWing, a.XWing) {
+	if !ok || len(id.XWingSeed()) != xwing.SeedSize {
 		return Share{}, ErrNotAuditor
 	}
-	value, err := hpkeOpen(id.XWingSeed(), shareInfo(r.KeyringID, complaintID, idx), r.shares[idx-1].sealed)
+	sk, pk := xwing.DeriveKeyPair(id.XWingSeed())
+	if pub, err := pk.MarshalBinary(); err != nil || !bytes.Equal(pub, a.XWing) {
+		return Share{}, ErrNotAuditor
+	}
+	value, err := hpkeOpen(sk, shareInfo(r.KeyringID, complaintID, idx), r.shares[idx-1].sealed)
 	if err != nil {
 		return Share{}, fmt.Errorf("%w: share %d", err, idx)
 	}

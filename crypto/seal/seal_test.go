@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
+
+	"kotak/keys"
 )
 
 const testPlain = `{"reporter":{"name":"Siti Rahma","nik":"3174015505900001"},"title":"Pungli KTP","body":"..."}`
@@ -464,5 +467,59 @@ func TestSealer(t *testing.T) {
 	b, _ := s.Seal("c", []byte("x"))
 	if bytes.Equal(a, b) {
 		t.Fatal("two seals are identical")
+	}
+}
+
+// The parsed-key cache never serves keys that differ from the keyring's,
+// and sealing is safe from many goroutines.
+func TestAuditorKeyCache(t *testing.T) {
+	f := newFixture(t, 3, 2, 13, 0)
+	other := newFixture(t, 3, 2, 14, 0)
+	if _, err := auditorKeys(f.kr); err != nil {
+		t.Fatal(err)
+	}
+	changed := *f.kr // same id, auditor 2's X-Wing key replaced
+	changed.Auditors = append([]keys.Auditor(nil), f.kr.Auditors...)
+	changed.Auditors[1].XWing = other.kr.Auditors[1].XWing
+	pks, err := auditorKeys(&changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, pk := range pks {
+		b, _ := pk.MarshalBinary()
+		if !bytes.Equal(b, changed.Auditors[i].XWing) {
+			t.Fatalf("cache served a stale key for auditor %d", i+1)
+		}
+	}
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			cid := fmt.Sprintf("c-%d", g)
+			b, err := Sealer{Keyring: f.kr}.Seal(cid, []byte(testPlain))
+			if err != nil {
+				errs <- err
+				return
+			}
+			r, err := Parse(b)
+			if err != nil {
+				errs <- err
+				return
+			}
+			s, err := OpenShare(r, cid, f.kr, f.ids[g%3])
+			if err != nil {
+				errs <- err
+				return
+			}
+			if err := r.CheckShare(cid, s); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
 	}
 }
