@@ -21,9 +21,11 @@ var (
 	// Key file errors (DecryptIdentity, DecryptRootKey, LoadIdentity, LoadRootKey).
 	//
 	// ErrWrongPassphrase means the file is intact (its checksum holds) but
-	// the passphrase does not derive its verifier. ErrKeyFileTampered means
-	// the checksum does not hold, or the verifier does but the ciphertext or
-	// a header field fails authentication.
+	// the passphrase does not derive its verifier. The checksum is public:
+	// someone who edits the salt, KDF line or verifier and recomputes it
+	// also causes ErrWrongPassphrase (docs/keys.md). ErrKeyFileTampered
+	// means the checksum does not hold, or the verifier does but the
+	// ciphertext or a header field fails authentication.
 	ErrWrongPassphrase = errors.New("keys: wrong passphrase")
 	ErrKeyFileTampered = errors.New("keys: key file damaged or tampered with")
 	ErrKeyFileVersion  = errors.New("keys: unknown key file version")

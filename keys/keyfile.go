@@ -459,12 +459,14 @@ func EncryptIdentity(rnd io.Reader, id *Identity, passphrase []byte, p KDFParams
 }
 
 // DecryptIdentity opens an auditor key file. Errors, in the order checked:
-// ErrKeyFileFormat (syntax, canonical form, or argon2id parameters beyond
-// the bounds of KDFParams.Validate, checked before any KDF work),
-// ErrKeyFileVersion, ErrKeyFileTampered (checksum), ErrWrongPassphrase,
-// ErrKeyFileTampered (authentication). It never panics. The caller owns the
-// returned identity and should Wipe it when done; check it against the
-// keyring with Keyring.CheckIdentity.
+// ErrKeyFileFormat (size, syntax, canonical form) or ErrKeyFileVersion;
+// ErrKeyFileTampered (checksum); ErrKeyFileFormat wrapping ErrKDFParams
+// (argon2id parameters beyond the bounds of KDFParams.Validate, refused
+// before any KDF work); ErrKeyFileFormat (a root key file);
+// ErrWrongPassphrase (verifier); ErrKeyFileTampered (authentication);
+// ErrKeyFileFormat (payload). It never panics. The caller owns the returned
+// identity and should Wipe it when done; check it against the keyring with
+// Keyring.CheckIdentity.
 func DecryptIdentity(data, passphrase []byte) (*Identity, error) {
 	return decryptIdentity(data, passphrase, defaultLimits)
 }
