@@ -24,6 +24,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Errors returned by this package. Match them with errors.Is.
@@ -33,6 +34,7 @@ var (
 	ErrReadOnly      = errors.New("store: write in a read transaction")
 	ErrPanicked      = errors.New("store: transaction function panicked")
 	ErrCorruptedFile = errors.New("store: consistency check failed")
+	ErrLocked        = errors.New("store: database file is locked by another process")
 )
 
 // Defaults for Options.
@@ -50,7 +52,8 @@ type Options struct {
 	// fits in it, a long read transaction (a hot backup) never blocks
 	// writers. Virtual address space only.
 	InitialMmapSize int
-	// LockTimeout bounds the wait for the file lock held by another process.
+	// LockTimeout bounds the wait for the file lock held by another
+	// process; then Open fails with ErrLocked.
 	LockTimeout time.Duration
 	// ReadOnly opens the file with a shared lock; Update fails.
 	ReadOnly bool
@@ -95,10 +98,13 @@ func Open(path string, opts Options) (*DB, error) {
 		NoSync:          false,
 		NoGrowSync:      false,
 	})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, ErrLocked
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: opening database: %w", err)
 	}
-	if created {
+	if created && !opts.ReadOnly {
 		// The new file's directory entry must survive a crash too.
 		if err := SyncDir(filepath.Dir(path)); err != nil {
 			_ = b.Close()

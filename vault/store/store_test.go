@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 )
 
 var bucketA, bucketB = []byte("a"), []byte("b")
@@ -376,5 +377,13 @@ func BenchmarkUpdate(b *testing.B) {
 			}
 			wg.Wait()
 		})
+	}
+}
+
+func TestLockedByAnotherHandle(t *testing.T) {
+	_, path := openTest(t)
+	_, err := Open(path, Options{ReadOnly: true, LockTimeout: 50 * time.Millisecond})
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("opening a locked file: %v", err)
 	}
 }
