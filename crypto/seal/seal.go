@@ -453,6 +453,9 @@ func OpenShare(r *Record, complaintID string, kr *keys.Keyring, id *keys.Identit
 // returns nil, ErrShareIndex wrapped with the index, or a *ShareError
 // naming the auditor.
 func (r *Record) CheckShare(complaintID string, s Share) error {
+	if r == nil {
+		return ErrFormat
+	}
 	if s.Index < 1 || s.Index > len(r.shares) || len(r.Auditors) != len(r.shares) {
 		return fmt.Errorf("%w: %d", ErrShareIndex, s.Index)
 	}
@@ -471,8 +474,8 @@ func (r *Record) CheckShare(complaintID string, s Share) error {
 // if enough good shares remain. Shares with the same index count once. With
 // fewer than kr.Threshold distinct shares Open returns ErrNotEnoughShares;
 // ErrDecrypt means the record was altered or moved. Open never modifies
-// shares; the scalar, the data key and Open's own copies are wiped before it
-// returns. The caller owns the plaintext.
+// shares; the scalars made from them, s and the data key are wiped before
+// it returns. The caller owns the plaintext.
 func Open(r *Record, complaintID string, kr *keys.Keyring, shares []Share) ([]byte, error) {
 	if err := checkID(complaintID); err != nil {
 		return nil, err

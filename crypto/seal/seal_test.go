@@ -67,6 +67,10 @@ func TestMarshalParseRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// docs/crypto.md: 89 + Σ(|id_i| + 1203) + |P| bytes.
+	if want := 89 + 5*(len("auditor-1")+1203) + len(testPlain); len(b) != want {
+		t.Fatalf("record is %d bytes, docs/crypto.md says %d", len(b), want)
+	}
 	r2, err := Parse(b)
 	if err != nil {
 		t.Fatal(err)
@@ -362,6 +366,9 @@ func TestOpenShareIdentityChecks(t *testing.T) {
 		t.Fatalf("nil identity: %v", err)
 	}
 	if _, err := OpenShare(nil, "c", f.kr, f.ids[0]); !errors.Is(err, ErrFormat) {
+		t.Fatalf("nil record: %v", err)
+	}
+	if err := (*Record)(nil).CheckShare("c", Share{Index: 1}); !errors.Is(err, ErrFormat) {
 		t.Fatalf("nil record: %v", err)
 	}
 	if _, err := Open(nil, "c", f.kr, nil); !errors.Is(err, ErrFormat) {
