@@ -196,7 +196,7 @@ func deriveDEK(sBytes []byte, complaintID string) ([]byte, error) {
 // group, which always reads crypto/rand. The scalar, the data key and the
 // shares are wiped before Seal returns (copies held inside circl's
 // secretsharing cannot be reached). Errors: ErrID, ErrTooLarge, ErrRandom,
-// or an error about an invalid keyring key.
+// or ErrKeyringMismatch for a keyring that cannot be sealed to.
 func Seal(rnd io.Reader, kr *keys.Keyring, complaintID string, plaintext []byte) (*Record, error) {
 	if err := checkID(complaintID); err != nil {
 		return nil, err
@@ -224,12 +224,16 @@ func Seal(rnd io.Reader, kr *keys.Keyring, complaintID string, plaintext []byte)
 	defer s.SetUint64(0)
 	ss := secretsharing.New(rnd, uint(k-1), s)
 	shares := ss.Share(uint(n))
+	defer func() {
+		for _, sh := range shares {
+			sh.Value.SetUint64(0)
+		}
+	}()
 	value := make([]byte, 0, ShareSize)
 	defer clear(value[:cap(value)])
 	for i := range shares {
 		idx := i + 1
 		value, err = appendScalar(value[:0], shares[i].Value)
-		shares[i].Value.SetUint64(0)
 		if err != nil {
 			return nil, err
 		}
