@@ -145,7 +145,7 @@ func NewVerifier(vkey string) (note.Verifier, error) {
 
 // verifierKeyOf derives the verifier key of a note signer key (Ed25519).
 func verifierKeyOf(skey string) (string, error) {
-	parts := strings.Split(skey, "+")
+	parts := strings.SplitN(skey, "+", 5) // the base64 key may hold "+"
 	if len(parts) != 5 || parts[0] != "PRIVATE" || parts[1] != "KEY" {
 		return "", ErrKeyFormat
 	}

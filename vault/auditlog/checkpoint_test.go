@@ -284,3 +284,31 @@ func mustHead(t testing.TB, st vault.Store) tlog.Tree {
 	}
 	return h
 }
+
+// TestVerifierKeyOf: the verifier key derived from a signer key file is
+// the one note.GenerateKey made with it, for many keys (whose base64
+// often holds "+", the field separator).
+func TestVerifierKeyOf(t *testing.T) {
+	plus := 0
+	for seed := range 64 {
+		skey, vkey, err := note.GenerateKey(newDetRand(byte(seed)), "kotak/test.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Count(skey, "+") > 4 {
+			plus++
+		}
+		got, err := verifierKeyOf(skey)
+		if err != nil || got != vkey {
+			t.Fatalf("seed %d: %q, %v; want %q", seed, got, err, vkey)
+		}
+	}
+	if plus == 0 {
+		t.Fatal("no key with '+' in its base64 was tried")
+	}
+	for _, bad := range []string{"", "PRIVATE+KEY+x", "kotak/test.example+01020304+AAAA", "PRIVATE+KEY+n+00000000+AQID"} {
+		if _, err := verifierKeyOf(bad); !errors.Is(err, ErrKeyFormat) {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
