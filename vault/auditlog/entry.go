@@ -83,7 +83,10 @@ func (e *Entry) Validate() error {
 	if !validToken(e.Action) {
 		return fmt.Errorf("%w: action", ErrEntryFormat)
 	}
-	for _, f := range append(e.ids(), field{"actor", e.Actor}) {
+	if e.Actor != "" && !ValidID(e.Actor) {
+		return fmt.Errorf("%w: actor", ErrEntryFormat)
+	}
+	for _, f := range e.ids() {
 		if f.val != "" && !ValidID(f.val) {
 			return fmt.Errorf("%w: %s", ErrEntryFormat, f.key)
 		}
@@ -97,8 +100,8 @@ func (e *Entry) Validate() error {
 type field struct{ key, val string }
 
 // ids lists the optional id fields in their canonical order (after action).
-func (e *Entry) ids() []field {
-	return []field{
+func (e *Entry) ids() [5]field {
+	return [5]field{
 		{"complaint", e.Complaint}, {"request", e.Request}, {"user", e.User},
 		{"agency", e.Agency}, {"keyring", e.Keyring},
 	}
@@ -141,47 +144,62 @@ func appendField(b []byte, key, val string) []byte {
 	return append(b, '"')
 }
 
-// wireEntry is the JSON shape ParseEntry decodes before the canonical check.
-type wireEntry struct {
-	V         int    `json:"v"`
-	Time      string `json:"time"`
-	Role      string `json:"role"`
-	Actor     string `json:"actor"`
-	Action    string `json:"action"`
-	Complaint string `json:"complaint"`
-	Request   string `json:"request"`
-	User      string `json:"user"`
-	Agency    string `json:"agency"`
-	Keyring   string `json:"keyring"`
-	Details   string `json:"details"`
-}
-
 // ParseEntry decodes an entry and accepts it only if it is canonical: its
 // re-encoding must equal data byte for byte (so no unknown, duplicate,
-// reordered or empty keys, no whitespace, no escapes). Any other input
-// gives ErrEntryFormat (or ErrEntryVersion for another "v"); it never panics.
+// reordered or empty keys, no whitespace, no escapes, nothing after it).
+// Any other input gives ErrEntryFormat (ErrEntryVersion for a well-formed
+// "v" other than EntryVersion); it never panics.
+//
+// The parser reads only the canonical shape ({"v":N then ,"key":"value"
+// pairs of ASCII without escapes, then }); the re-encoding check then
+// settles order, emptiness and every field's syntax.
 func ParseEntry(data []byte) (*Entry, error) {
 	if len(data) > MaxEntrySize {
 		return nil, fmt.Errorf("%w: longer than %d bytes", ErrEntryFormat, MaxEntrySize)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var w wireEntry
-	if err := dec.Decode(&w); err != nil {
-		return nil, fmt.Errorf("%w: not a JSON entry", ErrEntryFormat)
+	const head = `{"v":`
+	if !bytes.HasPrefix(data, []byte(head)) {
+		return nil, fmt.Errorf("%w: does not start with the version", ErrEntryFormat)
 	}
-	if w.V != EntryVersion {
-		return nil, fmt.Errorf("%w: entry version %d", ErrEntryVersion, w.V)
+	rest := data[len(head):]
+	i := 0
+	for i < len(rest) && i < 6 && rest[i] >= '0' && rest[i] <= '9' {
+		i++
 	}
-	t, err := time.Parse(TimeFormat, w.Time)
+	if i == 0 || i == len(rest) || (rest[i] != ',' && rest[i] != '}') {
+		return nil, fmt.Errorf("%w: version", ErrEntryFormat)
+	}
+	if v, _ := strconv.Atoi(string(rest[:i])); v != EntryVersion {
+		return nil, fmt.Errorf("%w: entry version %d", ErrEntryVersion, v)
+	}
+	rest = rest[i:]
+	var e Entry
+	var timeText string
+	seen := 0 // bit per key
+	for len(rest) > 0 && rest[0] == ',' {
+		var key, val string
+		var ok bool
+		if key, rest, ok = readPlainString(rest[1:]); !ok || len(rest) == 0 || rest[0] != ':' {
+			return nil, fmt.Errorf("%w: not a canonical entry", ErrEntryFormat)
+		}
+		if val, rest, ok = readPlainString(rest[1:]); !ok {
+			return nil, fmt.Errorf("%w: not a canonical entry", ErrEntryFormat)
+		}
+		bit, dst := e.fieldFor(key, &timeText)
+		if dst == nil || seen&bit != 0 {
+			return nil, fmt.Errorf("%w: unknown or repeated key", ErrEntryFormat)
+		}
+		seen |= bit
+		*dst = val
+	}
+	if len(rest) != 1 || rest[0] != '}' {
+		return nil, fmt.Errorf("%w: not a canonical entry", ErrEntryFormat)
+	}
+	t, err := time.Parse(TimeFormat, timeText)
 	if err != nil {
 		return nil, fmt.Errorf("%w: time", ErrEntryFormat)
 	}
-	e := &Entry{
-		Time: t, Role: w.Role, Actor: w.Actor, Action: w.Action,
-		Complaint: w.Complaint, Request: w.Request, User: w.User,
-		Agency: w.Agency, Keyring: w.Keyring, Details: w.Details,
-	}
+	e.Time = t
 	again, err := e.Marshal()
 	if err != nil {
 		return nil, err
@@ -189,7 +207,51 @@ func ParseEntry(data []byte) (*Entry, error) {
 	if !bytes.Equal(again, data) {
 		return nil, fmt.Errorf("%w: not in canonical form", ErrEntryFormat)
 	}
-	return e, nil
+	return &e, nil
+}
+
+// fieldFor maps a key to its bit and destination (nil for an unknown key).
+func (e *Entry) fieldFor(key string, timeText *string) (int, *string) {
+	switch key {
+	case "time":
+		return 1 << 0, timeText
+	case "role":
+		return 1 << 1, &e.Role
+	case "actor":
+		return 1 << 2, &e.Actor
+	case "action":
+		return 1 << 3, &e.Action
+	case "complaint":
+		return 1 << 4, &e.Complaint
+	case "request":
+		return 1 << 5, &e.Request
+	case "user":
+		return 1 << 6, &e.User
+	case "agency":
+		return 1 << 7, &e.Agency
+	case "keyring":
+		return 1 << 8, &e.Keyring
+	case "details":
+		return 1 << 9, &e.Details
+	}
+	return 0, nil
+}
+
+// readPlainString reads a JSON string of printable ASCII without escapes
+// at the start of b and returns its content and the rest.
+func readPlainString(b []byte) (string, []byte, bool) {
+	if len(b) == 0 || b[0] != '"' {
+		return "", nil, false
+	}
+	for i := 1; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			return string(b[1:i]), b[i+1:], true
+		case c < 0x20 || c > 0x7e || c == '\\':
+			return "", nil, false
+		}
+	}
+	return "", nil, false
 }
 
 // ValidID reports whether s can be an id in an entry: 1 to MaxIDLen bytes

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"testing"
@@ -42,6 +43,21 @@ func FuzzParseEntry(f *testing.F) {
 			if c < 0x20 || c > 0x7e || c == '\\' {
 				t.Fatalf("accepted a byte 0x%02x", c)
 			}
+		}
+		// The strict parser agrees with encoding/json on what it accepts.
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("accepted invalid JSON: %v", err)
+		}
+		want := map[string]any{"v": float64(1), "time": e.Time.UTC().Format(TimeFormat), "role": e.Role, "action": e.Action}
+		for k, v := range map[string]string{"actor": e.Actor, "complaint": e.Complaint, "request": e.Request,
+			"user": e.User, "agency": e.Agency, "keyring": e.Keyring, "details": e.Details} {
+			if v != "" {
+				want[k] = v
+			}
+		}
+		if fmt.Sprint(m) != fmt.Sprint(want) {
+			t.Fatalf("parsed %v, encoding/json reads %v", want, m)
 		}
 	})
 }

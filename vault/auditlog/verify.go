@@ -86,7 +86,9 @@ func Verify(src Source, opts VerifyOptions) (*Report, error) {
 	}
 
 	// Fetch and hash every entry; keep the tree's stored hashes in memory.
-	var hashes []tlog.Hash
+	// Room for the whole tree up front (bounded: the size is the
+	// checkpoint's claim, not yet backed by entries).
+	hashes := make([]tlog.Hash, 0, tlog.StoredHashCount(min(tree.N, 1<<22)))
 	mem := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(idx))
 		for i, x := range idx {
