@@ -109,7 +109,7 @@ func nameNorm(s string) string {
 // isMuhammad matches the collapsed spellings and short forms of Muhammad.
 func isMuhammad(s string) bool {
 	switch s {
-	case "moh", "muh", "mhd", "mohd", "muhd", "mukhd", "mokhd":
+	case "moh", "muh", "mhd", "mohd", "muhd", "mokh", "mukh", "mukhd", "mokhd":
 		return true
 	}
 	if len(s) < 6 || s[0] != 'm' || s[1] != 'o' && s[1] != 'u' {
