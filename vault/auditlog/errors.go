@@ -43,6 +43,10 @@ var (
 	// ErrInstance: an instance name that cannot be part of an origin.
 	ErrInstance = errors.New("auditlog: invalid instance name")
 
+	// ErrLocked: OpenFile could not share the database with the process
+	// holding it (a running server).
+	ErrLocked = errors.New("auditlog: database is in use by a running server")
+
 	// ErrBadEntry matches every *BadEntryError.
 	ErrBadEntry = errors.New("auditlog: bad entry")
 	// ErrEntryMismatch: the entry's bytes are not the ones the signed tree

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"testing"
 	"time"
 
@@ -302,6 +303,13 @@ func TestVerifyFile(t *testing.T) {
 	st, path, _, v := signedLog(t, 25)
 	b := rawGet(t, st, bucketEntries, indexKey(11))
 	b[5] ^= 1
+	// A running server holds the file.
+	if _, err := OpenFile(path, 50*time.Millisecond); !errors.Is(err, ErrLocked) {
+		t.Fatalf("OpenFile of a held database: %v", err)
+	}
+	if _, err := OpenFile(path+".missing", 0); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("OpenFile of a missing file: %v", err)
+	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
