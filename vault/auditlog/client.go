@@ -168,10 +168,10 @@ func strictJSON(data []byte, v any) error {
 		return err
 	}
 	if dec.More() {
-		return fmt.Errorf("trailing data")
+		return ErrSource
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("trailing data")
+		return ErrSource
 	}
 	return nil
 }

@@ -21,6 +21,9 @@ var (
 
 	// ErrRange: an index, size or range outside the log.
 	ErrRange = errors.New("auditlog: index or size out of range")
+	// ErrQuery is the cause inside a *QueryError for a parameter that is
+	// missing, repeated, unknown or not a decimal number.
+	ErrQuery = errors.New("auditlog: bad query parameter")
 	// ErrNoCheckpoint: no checkpoint has been signed yet.
 	ErrNoCheckpoint = errors.New("auditlog: no checkpoint yet")
 

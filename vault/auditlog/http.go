@@ -26,10 +26,6 @@ const (
 	CheckpointContentType = "text/plain; charset=utf-8"
 )
 
-// ErrQuery is the cause inside a *QueryError for a parameter that is
-// missing, repeated, unknown or not a decimal number.
-var ErrQuery = errors.New("auditlog: bad query parameter")
-
 // EntriesResponse is the body of GET /api/v1/audit/entries. Each element
 // of Entries is an entry's exact canonical bytes, the leaf the tree hashes
 // (tlog.RecordHash: SHA-256 of 0x00 ‖ bytes). Entries holds entries Start,

@@ -136,8 +136,9 @@ func (l *Log) Checkpoint() ([]byte, error) {
 // Entries returns the canonical bytes of entries start, start+1, … up to
 // end (exclusive), at most MaxPage of them and none past the log's size:
 // callers page on from start+len(result). It needs 0 <= start < size and
-// start < end (a *QueryError naming the field, matching ErrRange). A gap in the stored entries ends the page early;
-// a gap at start is a *BadEntryError with ErrEntryMissing.
+// start < end (else a *QueryError naming the field, matching ErrRange).
+// A gap in the stored entries ends the page early; a gap at start is a
+// *BadEntryError with ErrEntryMissing.
 func (l *Log) Entries(start, end int64) ([][]byte, error) {
 	var out [][]byte
 	err := l.view(func(g getter) (err error) {

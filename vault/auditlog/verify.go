@@ -63,7 +63,7 @@ type Report struct {
 // *InconsistentError. Memory: 64 bytes per entry (the tree's hashes).
 func Verify(src Source, opts VerifyOptions) (*Report, error) {
 	if opts.Verifier == nil {
-		return nil, errors.New("auditlog: Verify needs a verifier key")
+		return nil, fmt.Errorf("%w: Verify needs a verifier key", ErrKeyFormat)
 	}
 	cp, err := src.Checkpoint()
 	if err != nil {
