@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -148,13 +149,53 @@ var (
 	areaMarkers   = wordSet("rt rw kel desa kec kab kota prov")
 )
 
-// addrWordNorm is the form in which address words are compared.
+// addrWordNorm is the form in which address words are compared. Roman
+// numerals up to 39 become numbers: "Gang Kenari IX" = "Gang Kenari 9".
 func addrWordNorm(lw string) string {
 	f := foldLetters(lw)
 	if c, ok := addrCanon[f]; ok {
 		return c
 	}
+	if n := romanValue(f); n > 0 {
+		return strconv.Itoa(n)
+	}
 	return f
+}
+
+// romanValue returns the value of a Roman numeral made of i, v and x
+// (1–39) written in the standard form, or 0.
+func romanValue(s string) int {
+	if s == "" || len(s) > 6 || strings.Trim(s, "ivx") != "" {
+		return 0
+	}
+	val := map[byte]int{'i': 1, 'v': 5, 'x': 10}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		v := val[s[i]]
+		if i+1 < len(s) && val[s[i+1]] > v {
+			n -= v
+		} else {
+			n += v
+		}
+	}
+	if n < 1 || n > 39 || toRoman(n) != s {
+		return 0
+	}
+	return n
+}
+
+func toRoman(n int) string {
+	var b strings.Builder
+	for _, p := range []struct {
+		v int
+		s string
+	}{{10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}} {
+		for n >= p.v {
+			b.WriteString(p.s)
+			n -= p.v
+		}
+	}
+	return b.String()
 }
 
 // addrNumNorm drops leading zeros: "RT 03" = "RT 3".

@@ -228,6 +228,14 @@ func (d *doc) classifySub(r *numRun, i, j int, digits string) (Kind, bool) {
 		if nd >= 7 && (intro == introAccount || nd >= 8) {
 			return KindAccount, true
 		}
+	case introNone:
+		// ten digits or more in a sentence that speaks of an account or a
+		// bank: "Rekening penerima: BRI Unit Tanah Abang, no. 0345-01-…"
+		if i == 0 && nd >= 10 && d.sentenceMentions(r.first, introAccount, introBank) {
+			if _, ok := phoneShape(r, i, j, digits, false); !ok {
+				return KindAccount, true
+			}
+		}
 	case introPassport:
 		if nd <= 9 {
 			return KindPassport, true

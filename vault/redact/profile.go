@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -217,6 +218,10 @@ func buildAddr(d *idData, addr string, k keyer) {
 		case tkWord:
 			w := addrWordNorm(strings.ToLower(addr[t.start:t.end]))
 			if w == "" {
+				continue
+			}
+			if _, err := strconv.Atoi(w); err == nil {
+				d.putAddr(addrNum, keyString(k, 'a', w)) // a Roman numeral
 				continue
 			}
 			if isMarker(w) {

@@ -78,6 +78,8 @@ var redactCases = []redactCase{
 	{"account norek", "norek: 8730123456", Identity{}, "norek: [REKENING]"},
 	{"account no. rek", "no. rek BCA 873 012 3456", Identity{}, "no. rek BCA [REKENING]"},
 	{"account virtual", "virtual account 8808123456789012", Identity{}, "virtual account [REKENING]"},
+	{"account in a bank sentence", "Rekening penerima: BRI Unit Tanah Abang, no. 0345-01-012345-50-2.", Identity{}, "Rekening penerima: BRI Unit Tanah Abang, no. [REKENING]."},
+	{"short number in a bank sentence", "Bank DKI cabang 12 buka jam 08.00, antre 123456 orang", Identity{}, "Bank DKI cabang 12 buka jam 08.00, antre 123456 orang"},
 	{"bank money kept", "rekening BRI sebesar Rp 1.500.000", Identity{}, "rekening BRI sebesar Rp 1.500.000"},
 	{"bank then money", "BCA Rp 25.000.000", Identity{}, "BCA Rp 25.000.000"},
 	{"bank name without number", "di kantor BRI 3 hari", Identity{}, "di kantor BRI 3 hari"},
@@ -126,6 +128,7 @@ var redactCases = []redactCase{
 	{"address without marker", "di Merdeka 96 Bandung", budi, "di [ALAMAT]"},
 	{"address area alone kept", "Kantor Kelurahan Sukamaju dan RT 03/RW 05 banjir", budi, "Kantor Kelurahan Sukamaju dan RT 03/RW 05 banjir"},
 	{"address common street alone kept", "Hari Merdeka di Jl. Merdeka", budi, "Hari Merdeka di Jl. Merdeka"},
+	{"address roman numeral", "di Gang Kenari 9 no. 7", Identity{Address: "Gg. Kenari IX No. 7"}, "di [ALAMAT]"},
 	{"address rare street after marker", "macet di Jl. Cihampelas", Identity{Address: "Jl. Cihampelas 5"}, "macet di [ALAMAT]"},
 	// kept
 	{"keep money", "Rp 1.500.000, Rp 250 ribu, Rp750.000, IDR 2.000.000, Rp 125.000.000.000", Identity{}, "Rp 1.500.000, Rp 250 ribu, Rp750.000, IDR 2.000.000, Rp 125.000.000.000"},
@@ -203,6 +206,14 @@ func TestValidNIK(t *testing.T) {
 	} {
 		if got := validNIK(c.nik); got != c.want {
 			t.Errorf("validNIK(%s) = %v, want %v", c.nik, got, c.want)
+		}
+	}
+}
+
+func TestRomanValue(t *testing.T) {
+	for s, want := range map[string]int{"i": 1, "iv": 4, "ix": 9, "xiv": 14, "xxxix": 39, "iiii": 0, "vx": 0, "di": 0, "": 0, "xl": 0} {
+		if got := romanValue(s); got != want {
+			t.Errorf("romanValue(%q) = %d, want %d", s, got, want)
 		}
 	}
 }

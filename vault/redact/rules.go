@@ -195,7 +195,7 @@ func (d *doc) detectPassports() {
 // sentenceMentions reports whether the sentence before token i, up to 40
 // tokens back, holds an intro word of class c. A placeholder ends the
 // search: it may hide the end of a sentence.
-func (d *doc) sentenceMentions(i int, c introClass) bool {
+func (d *doc) sentenceMentions(i int, classes ...introClass) bool {
 	for j, n := i-1, 0; j >= 0 && n < 40; j, n = j-1, n+1 {
 		t := d.toks[j]
 		switch {
@@ -208,8 +208,14 @@ func (d *doc) sentenceMentions(i int, c introClass) bool {
 			if d.text[t.start] != '.' || j == 0 || d.toks[j-1].kind != tkWord || !abbreviations[d.lower[j-1]] {
 				return false
 			}
-		case t.kind == tkWord && introWords[d.lower[j]] == c:
-			return true
+		case t.kind == tkWord:
+			if c := d.introWord(j); c != introNone {
+				for _, want := range classes {
+					if c == want {
+						return true
+					}
+				}
+			}
 		}
 	}
 	return false
