@@ -217,3 +217,29 @@ func TestAttachments(t *testing.T) {
 		t.Errorf("agency before dispatch: %v", err)
 	}
 }
+
+func TestCountByStatus(t *testing.T) {
+	e := newEnv(t)
+	a := e.submit(t, PrivacyPublic)
+	b := e.submit(t, PrivacyPublic)
+	e.submit(t, PrivacyPublic)
+	if _, err := e.v.Verify(admin, a.ID, "dinas-pu", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.v.Archive(admin, b.ID, ReasonDuplicate, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.v.Shred(b.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.v.CountByStatus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[Status]int{StatusSubmitted: 1, StatusDispatched: 1}
+	for st := range statusCodes {
+		if got[st] != want[st] {
+			t.Errorf("%s: %d, want %d", st, got[st], want[st])
+		}
+	}
+}
