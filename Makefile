@@ -36,5 +36,11 @@ fuzz:
 	  done; \
 	done
 
+# Crash safety: SIGKILL the vault under concurrent submissions many times
+# and check every acknowledged complaint after each restart.
+CRASH_CYCLES ?= 300
+crash:
+	KOTAK_CRASH_CYCLES=$(CRASH_CYCLES) $(GO) test -count=1 -run '^TestCrashSafety$$' -timeout 60m -v ./vault
+
 clean:
 	rm -rf bin
