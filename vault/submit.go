@@ -80,6 +80,9 @@ func (v *Vault) check(s Submission) (*submission, error) {
 	if err := checkSlug("category", s.Category); err != nil {
 		return nil, err
 	}
+	if v.catExists != nil && !v.catExists(s.Category) {
+		return nil, badInput("category", "unknown category")
+	}
 	if err := checkSlug("region", s.Region); err != nil {
 		return nil, err
 	}

@@ -136,6 +136,8 @@ type Options struct {
 	// AgencyExists, when set, must accept every agency a complaint is
 	// dispatched or forwarded to.
 	AgencyExists func(agency string) bool
+	// CategoryExists, when set, must accept every submission's category.
+	CategoryExists func(category string) bool
 	// AttachmentLimits bounds uploaded files. Default attach.DefaultLimits.
 	AttachmentLimits attach.Limits
 	// MaxAttachments bounds the files of one complaint. Default 5.
@@ -154,6 +156,7 @@ type Vault struct {
 	now          func() time.Time
 	onEvent      func(Tx, Event) error
 	agencyExists func(string) bool
+	catExists    func(string) bool
 	attachLimits attach.Limits
 	maxAttach    int
 }
@@ -234,6 +237,7 @@ func Open(dir string, opts Options) (*Vault, error) {
 		now:          opts.Now,
 		onEvent:      opts.OnEvent,
 		agencyExists: opts.AgencyExists,
+		catExists:    opts.CategoryExists,
 		attachLimits: opts.AttachmentLimits,
 		maxAttach:    opts.MaxAttachments,
 	}, nil

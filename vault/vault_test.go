@@ -208,7 +208,10 @@ func TestReporterContact(t *testing.T) {
 }
 
 func TestSubmitInputErrors(t *testing.T) {
-	e := newEnv(t, func(o *Options) { o.AgencyExists = func(a string) bool { return a != "unknown" } })
+	e := newEnv(t, func(o *Options) {
+		o.AgencyExists = func(a string) bool { return a != "unknown" }
+		o.CategoryExists = func(c string) bool { return c != "unknown" }
+	})
 	tests := []struct {
 		name  string
 		mod   func(*Submission)
@@ -222,6 +225,7 @@ func TestSubmitInputErrors(t *testing.T) {
 		{"empty body", func(s *Submission) { s.Body = "" }, "body"},
 		{"long body", func(s *Submission) { s.Body = strings.Repeat("é", MaxBody+1) }, "body"},
 		{"bad category", func(s *Submission) { s.Category = "Infra Struktur" }, "category"},
+		{"unknown category", func(s *Submission) { s.Category = "unknown" }, "category"},
 		{"missing region", func(s *Submission) { s.Region = "" }, "region"},
 		{"unknown agency", func(s *Submission) { s.Agency = "unknown" }, "agency"},
 		{"bad privacy", func(s *Submission) { s.Privacy = "secret" }, "privacy"},
@@ -489,5 +493,43 @@ func TestIDs(t *testing.T) {
 		if ValidID(bad) {
 			t.Errorf("ValidID(%q) = true", bad)
 		}
+	}
+}
+
+func TestPreviewStoresNothing(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.AgencyExists = func(a string) bool { return a != "unknown" } })
+	p, err := e.v.Preview(sampleSubmission(PrivacyConfidential))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(p.Title, "Budi") || strings.Contains(p.Body, "Santoso") {
+		t.Errorf("preview not redacted: %q / %q", p.Title, p.Body)
+	}
+	if len(p.BodyFindings) == 0 || len(p.TitleFindings) == 0 {
+		t.Errorf("no findings: %+v", p)
+	}
+	s := sampleSubmission(PrivacyConfidential)
+	for _, f := range p.BodyFindings {
+		if f.Start < 0 || f.End > len(s.Body) || f.Start >= f.End {
+			t.Errorf("finding out of the body: %+v", f)
+		}
+	}
+	if _, err := e.v.Preview(Submission{Title: "x"}); !errors.Is(err, ErrBadInput) {
+		t.Errorf("preview of an invalid submission: %v", err)
+	}
+	page, err := e.v.List(admin, Filter{})
+	if err != nil || len(page.Items) != 0 {
+		t.Fatalf("preview stored something: %d items, %v", len(page.Items), err)
+	}
+	// The agency check applies to verification and forwarding too.
+	sub := e.submit(t, PrivacyPublic)
+	if _, err := e.v.Verify(admin, sub.ID, "unknown", ""); !errors.Is(err, ErrBadInput) {
+		t.Errorf("verify to an unknown agency: %v", err)
+	}
+	if _, err := e.v.Verify(admin, sub.ID, "dinas-pu", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.v.Forward(agencyA, sub.ID, "unknown", ""); !errors.Is(err, ErrBadInput) {
+		t.Errorf("forward to an unknown agency: %v", err)
 	}
 }
