@@ -186,7 +186,7 @@ func buildIDData(id Identity, k keyer) *idData {
 		d.put(k, clsEmail, e)
 		if local := e[:at]; len(local) >= 4 {
 			d.put(k, clsHandle, local)
-			if letterCount(local) == len(local) {
+			if letterCount(local) == len(local) && !genericMailboxes[local] {
 				d.put(k, clsName, nameNorm(local)) // "bsantoso" written alone
 			}
 		}
@@ -393,9 +393,12 @@ func profileMAC(key, body []byte) []byte {
 }
 
 // ParseProfile decodes a profile made by MarshalBinary under the same key.
-// It is strict: any trailing byte, unknown class, unsorted or duplicate entry
-// or count beyond the limits is ErrProfileFormat, an unknown version
-// ErrProfileVersion, and a wrong key or any altered byte ErrProfileAuth.
+// It is strict: a key of the wrong size is ErrProfileKey; a wrong magic or a
+// short input ErrProfileFormat; an unknown version ErrProfileVersion; a wrong
+// key, a truncated or extended encoding or any altered byte ErrProfileAuth;
+// and a body that carries a valid MAC but breaks the format (unknown class,
+// unsorted or duplicate entry, count beyond the limits, trailing bytes — only
+// the key holder could make one) ErrProfileFormat. Errors carry no input.
 func ParseProfile(key, data []byte) (*Profile, error) {
 	if len(key) != ProfileKeySize {
 		return nil, ErrProfileKey

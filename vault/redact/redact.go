@@ -97,9 +97,9 @@ func Redact(text string, id Identity) (redacted string, findings []Finding) {
 }
 
 // RedactProfile is Redact for a reporter whose identity is known only by its
-// keyed Profile. A nil profile applies the generic rules alone. For the same
-// key-independent input it returns exactly what Redact returns for the
-// identity the profile was made from.
+// keyed Profile: it returns exactly what Redact returns for the identity the
+// profile was made from. A nil profile applies the generic rules alone. It
+// is safe for concurrent use, also with one Profile.
 func RedactProfile(text string, p *Profile) (string, []Finding) {
 	if p == nil {
 		return run(text, nil)

@@ -110,6 +110,8 @@ var redactCases = []redactCase{
 	{"common-word name, capitals in lower text", "laporan dari INDAH tadi", indah, "laporan dari [NAMA] tadi"},
 	{"common-word name, capitals in capitals", "TERIMA KASIH", indah, "TERIMA KASIH"},
 	{"common word before name kept", "sudah 3 hari Hari menunggu", Identity{Name: "Hari Susanto"}, "sudah 3 hari [NAMA] menunggu"},
+	{"generic mailbox is not a name", "info lebih lanjut di info@desa.id", Identity{Email: "info@desa.id"}, "info lebih lanjut di [EMAIL]"},
+	{"mailbox written alone", "akun bsantoso diblokir", Identity{Email: "bsantoso@mail.id"}, "akun [NAMA] diblokir"},
 	{"two-letter token ignored", "Ng dan Oei", Identity{Name: "Ng Oei"}, "Ng dan [NAMA]"},
 	// self-introduction
 	{"self nama saya", "Nama saya Siti Nurhaliza, warga Desa Sukamaju.", Identity{}, "Nama saya [NAMA], warga Desa Sukamaju."},

@@ -192,3 +192,9 @@ var nameStops = wordSet(`pt cv ud tbk persero koperasi yayasan
 	jl jln jalan gg gang rt rw kel kec kab kota desa dusun kp blok no nik kk
 	npwp hp wa telp email alamat warga dari di ke yang dan atau dengan untuk sebagai selaku
 	beralamat tinggal domisili umur usia lahir`)
+
+// genericMailboxes are e-mail local parts that name a role, not a person:
+// they are not matched as words of the text.
+var genericMailboxes = wordSet(`info admin administrator contact kontak mail email surel office
+	kantor support halo hello hallo user test pengaduan humas sekretariat redaksi layanan
+	noreply cs`)
