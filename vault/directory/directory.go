@@ -94,6 +94,7 @@ type Service struct {
 	st         vault.Store
 	agencies   cache[Agency]
 	categories cache[Category]
+	onChange   func(tx vault.Tx, kind, id string, record []byte) error
 }
 
 // New returns a Service over st, whose buckets must exist (see Buckets).
@@ -219,7 +220,7 @@ func (d *Service) PutAgency(a Agency) error {
 	if err != nil {
 		return err
 	}
-	return put(d.st, &d.agencies, bucketAgencies, a.ID, raw)
+	return put(d, &d.agencies, bucketAgencies, KindAgency, a.ID, raw)
 }
 
 // PutCategory creates the category c.ID or renames it; see PutAgency.
@@ -232,13 +233,35 @@ func (d *Service) PutCategory(c Category) error {
 	if err != nil {
 		return err
 	}
-	return put(d.st, &d.categories, bucketCategories, c.ID, raw)
+	return put(d, &d.categories, bucketCategories, KindCategory, c.ID, raw)
+}
+
+// Kinds of directory records, as passed to a change hook.
+const (
+	KindAgency   = "agency"
+	KindCategory = "category"
+)
+
+// OnChange sets a hook called inside the write transaction of every Put,
+// with the kind, the id and the stored record; an error fails the Put and
+// nothing of it is kept. The audit log uses it. Call it before the Service
+// is used concurrently.
+func (d *Service) OnChange(fn func(tx vault.Tx, kind, id string, record []byte) error) {
+	d.onChange = fn
 }
 
 // put stores one record and invalidates the in-memory copy, also after a
 // failed Update, whose outcome the caller cannot know for sure.
-func put[T any](st vault.Store, c *cache[T], bucket []byte, id string, raw []byte) error {
-	err := st.Update(func(tx vault.Tx) error { return tx.Put(bucket, []byte(id), raw) })
+func put[T any](d *Service, c *cache[T], bucket []byte, kind, id string, raw []byte) error {
+	err := d.st.Update(func(tx vault.Tx) error {
+		if err := tx.Put(bucket, []byte(id), raw); err != nil {
+			return err
+		}
+		if d.onChange != nil {
+			return d.onChange(tx, kind, id, raw)
+		}
+		return nil
+	})
 	c.invalidate()
 	if err != nil {
 		return fmt.Errorf("directory: storing %s: %w", id, err)

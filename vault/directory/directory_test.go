@@ -413,3 +413,27 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestOnChangeRunsInTheTransaction(t *testing.T) {
+	d := New(openVault(t).Store())
+	var seen []string
+	d.OnChange(func(tx vault.Tx, kind, id string, record []byte) error {
+		seen = append(seen, kind+":"+id)
+		if id == "refused" {
+			return errors.New("hook refused")
+		}
+		return nil
+	})
+	if err := d.PutAgency(Agency{ID: "dinkes", Name: "Dinas Kesehatan"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.PutCategory(Category{ID: "refused", Name: "X"}); err == nil {
+		t.Fatal("a failing hook did not fail the Put")
+	}
+	if d.CategoryExists("refused") {
+		t.Fatal("a Put whose hook failed was kept")
+	}
+	if len(seen) < 2 || seen[0] != "agency:dinkes" {
+		t.Fatalf("hook calls %v", seen)
+	}
+}
