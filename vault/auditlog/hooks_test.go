@@ -1,0 +1,83 @@
+package auditlog
+
+import (
+	"crypto/ed25519"
+	"testing"
+	"time"
+
+	"kotak/keys"
+	"kotak/vault"
+	"kotak/vault/directory"
+	"kotak/vault/staff"
+)
+
+func TestHooksRecordStaffDirectoryAndKeyring(t *testing.T) {
+	v := openHookVault(t)
+	st := v.Store()
+	now := func() time.Time { return time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC) }
+	d := directory.New(st)
+	d.OnChange(DirectoryHook(now))
+	if err := d.PutAgency(directory.Agency{ID: "dinkes", Name: "Dinas Kesehatan"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.PutCategory(directory.Category{ID: "kesehatan", Name: "Kesehatan"}); err != nil {
+		t.Fatal(err)
+	}
+	s := staff.New(st, staff.Options{Params: staff.Params{Time: 1, MemoryKiB: 64, Threads: 1}, OnEvent: StaffHook, AgencyExists: d.AgencyExists})
+	if _, err := s.AddUser("budi", "a long enough password", vault.RoleAgency, "dinkes", ""); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{true, false} {
+		got, err := RecordKeyring(st, "ab12", now())
+		if err != nil || got != want {
+			t.Fatalf("RecordKeyring call %d: %v %v", i, got, err)
+		}
+	}
+	if got, err := RecordKeyring(st, "cd34", now()); err != nil || !got {
+		t.Fatalf("a new keyring was not recorded: %v %v", got, err)
+	}
+	l := New(st)
+	raw, err := l.Entries(0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, r := range raw {
+		e, err := ParseEntry(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		actions = append(actions, e.Action)
+	}
+	want := []string{ActionAgencyPut, ActionCategoryPut, "user_add", ActionKeyringChange, ActionKeyringChange}
+	if len(actions) != len(want) {
+		t.Fatalf("actions %v, want %v", actions, want)
+	}
+	for i := range want {
+		if actions[i] != want[i] {
+			t.Fatalf("actions %v, want %v", actions, want)
+		}
+	}
+}
+
+func openHookVault(t *testing.T) *vault.Vault {
+	t.Helper()
+	rnd := newDetRand(43)
+	id, err := keys.GenerateIdentity(rnd, "auditor-1", "Auditor Satu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := make([]byte, ed25519.SeedSize)
+	_, _ = rnd.Read(seed)
+	kr, err := keys.NewKeyring(ed25519.NewKeyFromSeed(seed), 1, []keys.Auditor{id.Public()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buckets := append(append(append([][]byte(nil), Buckets...), staff.Buckets...), directory.Buckets...)
+	v, err := vault.Open(t.TempDir(), vault.Options{Keyring: kr, Rand: rnd, Buckets: buckets, OnEvent: OnEvent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	return v
+}
