@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -122,4 +123,19 @@ func rateLimit(ck clientKey, perMinute int) echo.MiddlewareFunc {
 		ErrorHandler:        func(c echo.Context, err error) error { return errRateLimited },
 		DenyHandler:         func(c echo.Context, id string, err error) error { return errRateLimited },
 	})
+}
+
+// bodyLimit refuses bodies over n bytes with 413: at once when the
+// Content-Length says so, otherwise when reading passes n.
+func bodyLimit(n int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if req.ContentLength > n {
+				return errTooLarge
+			}
+			req.Body = http.MaxBytesReader(c.Response(), req.Body, n)
+			return next(c)
+		}
+	}
 }

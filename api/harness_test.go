@@ -1,0 +1,302 @@
+package api
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"kotak/keys"
+	"kotak/vault"
+	"kotak/vault/directory"
+	"kotak/vault/staff"
+)
+
+// detRand is a deterministic, concurrency-safe randomness source for tests.
+type detRand struct {
+	mu    sync.Mutex
+	state [32]byte
+	buf   []byte
+}
+
+func newDetRand(seed byte) *detRand { return &detRand{state: [32]byte{seed}} }
+
+func (r *detRand) Read(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for n < len(p) {
+		if len(r.buf) == 0 {
+			r.state = sha256.Sum256(r.state[:])
+			r.buf = append(r.buf[:0], r.state[:]...)
+		}
+		c := copy(p[n:], r.buf)
+		r.buf = r.buf[c:]
+		n += c
+	}
+	return n, nil
+}
+
+var (
+	ringOnce sync.Once
+	ringKR   *keys.Keyring
+	ringIDs  []*keys.Identity
+)
+
+// testKeyring is a 2-of-3 keyring shared by the tests of this package.
+func testKeyring(t testing.TB) (*keys.Keyring, []*keys.Identity) {
+	t.Helper()
+	ringOnce.Do(func() {
+		rnd := newDetRand(7)
+		var pubs []keys.Auditor
+		for i := 1; i <= 3; i++ {
+			id, err := keys.GenerateIdentity(rnd, fmt.Sprintf("auditor-%d", i), fmt.Sprintf("Auditor %d", i))
+			if err != nil {
+				panic(err)
+			}
+			ringIDs = append(ringIDs, id)
+			pubs = append(pubs, id.Public())
+		}
+		seed := make([]byte, ed25519.SeedSize)
+		_, _ = rnd.Read(seed)
+		kr, err := keys.NewKeyring(ed25519.NewKeyFromSeed(seed), 2, pubs)
+		if err != nil {
+			panic(err)
+		}
+		ringKR = kr
+	})
+	return ringKR, ringIDs
+}
+
+// harness is a whole server on a fresh vault: directory, staff of every
+// role and the API, with its log captured.
+type harness struct {
+	t      testing.TB
+	dir    string
+	v      *vault.Vault
+	staff  *staff.Service
+	dirs   *directory.Service
+	srv    *Server
+	logs   *syncBuffer
+	tokens map[string]string // role label → bearer token
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+const testPassword = "correct horse battery staple"
+
+// staff accounts of the harness, by label.
+var harnessUsers = []struct {
+	label, username string
+	role            vault.Role
+	agency, auditor string
+}{
+	{"admin", "admin", vault.RoleAdmin, "", ""},
+	{"agency", "dinkes", vault.RoleAgency, "dinkes", ""},
+	{"other", "dpupr", vault.RoleAgency, "dpupr", ""},
+	{"officer", "officer", vault.RoleOfficer, "", ""},
+	{"auditor", "auditor-1", vault.RoleAuditor, "", "auditor-1"},
+}
+
+func newHarness(t testing.TB, mod ...func(*Config)) *harness {
+	t.Helper()
+	kr, _ := testKeyring(t)
+	h := &harness{t: t, dir: t.TempDir(), logs: &syncBuffer{}, tokens: map[string]string{}}
+	var d *directory.Service
+	v, err := vault.Open(h.dir, vault.Options{
+		Keyring:        kr,
+		Buckets:        append(append([][]byte(nil), staff.Buckets...), directory.Buckets...),
+		AgencyExists:   func(id string) bool { return d.AgencyExists(id) },
+		CategoryExists: func(id string) bool { return d.CategoryExists(id) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = v.Close() })
+	d = directory.New(v.Store())
+	h.v, h.dirs = v, d
+	h.staff = staff.New(v.Store(), staff.Options{
+		Params: staff.Params{Time: 1, MemoryKiB: 64, Threads: 1}, AgencyExists: d.AgencyExists,
+	})
+	for _, a := range []directory.Agency{{ID: "dinkes", Name: "Dinas Kesehatan"}, {ID: "dpupr", Name: "Dinas PUPR"}} {
+		if err := d.PutAgency(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.PutCategory(directory.Category{ID: "kesehatan", Name: "Kesehatan"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range harnessUsers {
+		if _, err := h.staff.AddUser(u.username, testPassword, u.role, u.agency, u.auditor); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := Config{Vault: v, Staff: h.staff, Directory: d,
+		Logger: slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	h.srv = New(cfg)
+	for _, u := range harnessUsers {
+		h.tokens[u.label] = h.login(u.username)
+	}
+	return h
+}
+
+func (h *harness) login(username string) string {
+	h.t.Helper()
+	res := h.do("POST", "/api/v1/auth/login", fmt.Sprintf(`{"username":%q,"password":%q}`, username, testPassword), "")
+	if res.Code != http.StatusOK {
+		h.t.Fatalf("login %s: %d %s", username, res.Code, res.Body)
+	}
+	var out struct{ Token string }
+	h.decode(res, &out)
+	return out.Token
+}
+
+// do sends one request; auth is a full Authorization header value or "".
+func (h *harness) do(method, path, body, auth string) *httptest.ResponseRecorder {
+	h.t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	rec := httptest.NewRecorder()
+	h.srv.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+func (h *harness) bearer(label string) string { return "Bearer " + h.tokens[label] }
+
+func (h *harness) decode(res *httptest.ResponseRecorder, v any) {
+	h.t.Helper()
+	if err := json.Unmarshal(res.Body.Bytes(), v); err != nil {
+		h.t.Fatalf("decoding %q: %v", res.Body.String(), err)
+	}
+}
+
+// fixture is one complaint and its receipt.
+type fixture struct{ id, receipt string }
+
+const fixtureReporter = `{"name":"Sulastri Wibisono","nik":"3404014505880003","phone":"0812-3344-5566","email":"sulastri.w@example.id","address":"Jl. Kaliurang Km 7 No. 12"}`
+
+func (h *harness) submit(privacy string) fixture {
+	h.t.Helper()
+	body := fmt.Sprintf(`{"title":"Antrean puskesmas","body":"Saya Sulastri Wibisono menunggu lima jam di Puskesmas Depok. Hubungi 0812-3344-5566.","category":"kesehatan","region":"kab-sleman","privacy":%q,"reporter":%s}`, privacy, fixtureReporter)
+	res := h.do("POST", "/api/v1/complaints", body, "")
+	if res.Code != http.StatusCreated {
+		h.t.Fatalf("submit: %d %s", res.Code, res.Body)
+	}
+	var out struct{ ID, Receipt string }
+	h.decode(res, &out)
+	return fixture{out.ID, out.Receipt}
+}
+
+// step runs an action that must succeed.
+func (h *harness) step(method, path, body, label string) {
+	h.t.Helper()
+	if res := h.do(method, path, body, h.bearer(label)); res.Code >= 300 {
+		h.t.Fatalf("%s %s as %s: %d %s", method, path, label, res.Code, res.Body)
+	}
+}
+
+// complaintIn returns a complaint of the given privacy in the given status,
+// handled by dinkes once dispatched.
+func (h *harness) complaintIn(privacy string, status vault.Status) fixture {
+	h.t.Helper()
+	f := h.submit(privacy)
+	p := "/api/v1/complaints/" + f.id
+	if status == vault.StatusSubmitted {
+		return f
+	}
+	h.step("POST", p+"/verify", `{"agency":"dinkes","note":"ok"}`, "admin")
+	if status == vault.StatusDispatched {
+		return f
+	}
+	h.step("POST", p+"/responses", `{"body":"Kami tindak lanjuti."}`, "agency")
+	if status == vault.StatusInProgress {
+		return f
+	}
+	h.step("POST", p+"/responses", `{"body":"Sudah selesai.","final":true}`, "agency")
+	if status == vault.StatusResolved {
+		return f
+	}
+	h.t.Fatalf("complaintIn: status %s not supported", status)
+	return f
+}
+
+// pngBytes is a small PNG image.
+func pngBytes(t testing.TB) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for i := range 8 {
+		img.Set(i, i, color.RGBA{200, 10, 10, 255})
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func (h *harness) upload(receipt string, data []byte) *httptest.ResponseRecorder {
+	h.t.Helper()
+	return h.uploadAuth("Receipt "+receipt, data)
+}
+
+// uploadAuth posts data as the multipart file field with the given
+// Authorization header value ("" for none).
+func (h *harness) uploadAuth(auth string, data []byte) *httptest.ResponseRecorder {
+	h.t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, err := mw.CreateFormFile("file", "foto.png")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	req := httptest.NewRequest("POST", "/api/v1/track/attachments", &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	rec := httptest.NewRecorder()
+	h.srv.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }

@@ -1,0 +1,298 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"kotak/api"
+	"kotak/keys"
+	"kotak/vault"
+	"kotak/vault/auditlog"
+	"kotak/vault/directory"
+	"kotak/vault/staff"
+	"kotak/vault/workdays"
+)
+
+func init() {
+	register("serve", command{summary: "serve the HTTP API (--demo for a ready-made demo)", run: runServe})
+}
+
+type serveConfig struct {
+	addr                             string
+	data                             string
+	keyring                          string
+	holidays                         string
+	demo                             bool
+	submitRate, trackRate, loginRate int
+	logLevel                         string
+	shutdownGrace                    time.Duration
+}
+
+// envDefault returns the environment variable's value, or def.
+func envDefault(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, ok := os.LookupEnv(name); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+func parseServe(env *cmdEnv, args []string) (*serveConfig, error) {
+	fs := flag.NewFlagSet("kotak serve", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	c := &serveConfig{}
+	fs.StringVar(&c.addr, "addr", envDefault("KOTAK_ADDR", "127.0.0.1:8080"), "listen address (KOTAK_ADDR)")
+	fs.StringVar(&c.data, "data", envDefault("KOTAK_DATA", "./data"), "data directory (KOTAK_DATA)")
+	fs.StringVar(&c.keyring, "keyring", envDefault("KOTAK_KEYRING", ""), "ministry keyring file (KOTAK_KEYRING; default DATA/keyring.txt)")
+	fs.StringVar(&c.holidays, "holidays", envDefault("KOTAK_HOLIDAYS", ""), "directory of extra holiday lists id-YYYY.csv (KOTAK_HOLIDAYS)")
+	fs.BoolVar(&c.demo, "demo", os.Getenv("KOTAK_DEMO") == "1", "make and use a demo keyring, staff and agencies under DATA (KOTAK_DEMO=1)")
+	fs.IntVar(&c.submitRate, "submit-rate", envInt("KOTAK_SUBMIT_RATE", 10), "submissions per minute per client; 0 = off (KOTAK_SUBMIT_RATE)")
+	fs.IntVar(&c.trackRate, "track-rate", envInt("KOTAK_TRACK_RATE", 60), "tracking requests per minute per client; 0 = off (KOTAK_TRACK_RATE)")
+	fs.IntVar(&c.loginRate, "login-rate", envInt("KOTAK_LOGIN_RATE", 10), "logins per minute per client; 0 = off (KOTAK_LOGIN_RATE)")
+	fs.StringVar(&c.logLevel, "log-level", envDefault("KOTAK_LOG_LEVEL", "info"), "debug, info, warn or error (KOTAK_LOG_LEVEL)")
+	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 20*time.Second, "how long shutdown waits for in-flight requests")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if c.keyring == "" {
+		c.keyring = filepath.Join(c.data, keys.KeyringFileName)
+	}
+	return c, nil
+}
+
+func newLogger(env *cmdEnv, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("bad --log-level %q", level)
+	}
+	return slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: l})), nil
+}
+
+// app is everything a running server holds.
+type app struct {
+	vault     *vault.Vault
+	staff     *staff.Service
+	dir       *directory.Service
+	cal       *workdays.Calendar
+	audit     *auditlog.Log
+	auditPub  string // the checkpoint verifier key
+	stopAudit func()
+}
+
+// Close stops the checkpointer and closes the vault.
+func (a *app) Close() error {
+	if a.stopAudit != nil {
+		a.stopAudit()
+	}
+	return a.vault.Close()
+}
+
+// auditInstance names this server in its checkpoints' origin, kotak/<instance>.
+const auditInstance = "kotak"
+
+// openApp opens the vault in dir with the keyring at keyringPath, wires the
+// audit log into every change (complaints, staff, directory, keyring) and
+// starts signing checkpoints every second while entries arrive.
+func openApp(dir, keyringPath, holidays string, log *slog.Logger) (*app, error) {
+	kr, err := keys.LoadKeyring(keyringPath)
+	if err != nil {
+		return nil, fmt.Errorf("loading keyring: %w", err)
+	}
+	cal := workdays.Default()
+	if holidays != "" {
+		extra, err := workdays.LoadDir(holidays)
+		if err != nil {
+			return nil, fmt.Errorf("loading holiday lists: %w", err)
+		}
+		cal = workdays.New(cal.Location(), workdays.Embedded(), extra)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	signer, pub, err := auditlog.LoadOrCreateSigner(dir, auditInstance, rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("audit signer: %w", err)
+	}
+	a := &app{cal: cal, auditPub: pub}
+	buckets := append(append(append([][]byte(nil), staff.Buckets...), directory.Buckets...), auditlog.Buckets...)
+	v, err := vault.Open(dir, vault.Options{
+		Keyring:  kr,
+		Calendar: cal,
+		Buckets:  buckets,
+		OnEvent:  auditlog.OnEvent,
+		AgencyExists: func(id string) bool {
+			return a.dir != nil && a.dir.AgencyExists(id)
+		},
+		CategoryExists: func(id string) bool {
+			return a.dir != nil && a.dir.CategoryExists(id)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.vault = v
+	a.dir = directory.New(v.Store())
+	a.dir.OnChange(auditlog.DirectoryHook(time.Now))
+	a.staff = staff.New(v.Store(), staff.Options{AgencyExists: a.dir.AgencyExists, OnEvent: auditlog.StaffHook})
+	a.audit = auditlog.New(v.Store())
+	if _, err := auditlog.RecordKeyring(v.Store(), kr.ID().String(), time.Now()); err != nil {
+		v.Close()
+		return nil, fmt.Errorf("recording the keyring in the audit log: %w", err)
+	}
+	stop, err := auditlog.NewCheckpointer(v.Store(), signer).Start(time.Second, func(err error) {
+		log.Error("audit checkpoint failed", "err_type", fmt.Sprintf("%T", err))
+	})
+	if err != nil {
+		v.Close()
+		return nil, fmt.Errorf("audit checkpointer: %w", err)
+	}
+	a.stopAudit = stop
+	log.Info("vault open", "keyring", kr.ID().String(), "threshold", kr.Threshold, "auditors", kr.N(),
+		"audit_verifier_key", pub)
+	return a, nil
+}
+
+// readiness reports missing holiday lists for this year and the next.
+func (a *app) readiness() (bool, map[string]string) {
+	d := map[string]string{"database": "ok"}
+	if missing := a.cal.MissingYears(time.Now()); len(missing) > 0 {
+		ys := make([]string, len(missing))
+		for i, y := range missing {
+			ys[i] = strconv.Itoa(y)
+		}
+		d["holidays"] = "no holiday list for " + strings.Join(ys, ", ") + ": counting weekends only"
+	} else {
+		d["holidays"] = "ok"
+	}
+	return true, d
+}
+
+func runServe(env *cmdEnv, args []string) int {
+	cfg, err := parseServe(env, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(env.stderr, "kotak serve:", err)
+		return 2
+	}
+	log, err := newLogger(env, cfg.logLevel)
+	if err != nil {
+		fmt.Fprintln(env.stderr, "kotak serve:", err)
+		return 2
+	}
+	if cfg.demo {
+		if err := prepareDemo(env, cfg, rand.Reader); err != nil {
+			fmt.Fprintln(env.stderr, "kotak serve: demo:", err)
+			return 1
+		}
+	}
+	a, err := openApp(cfg.data, cfg.keyring, cfg.holidays, log)
+	if err != nil {
+		fmt.Fprintln(env.stderr, "kotak serve:", err)
+		return 1
+	}
+	if cfg.demo {
+		if err := seedDemo(env, cfg, a); err != nil {
+			a.Close()
+			fmt.Fprintln(env.stderr, "kotak serve: demo:", err)
+			return 1
+		}
+	}
+	if ok, d := a.readiness(); ok && d["holidays"] != "ok" {
+		log.Warn("holiday list missing", "detail", d["holidays"])
+	}
+	srv := api.New(api.Config{
+		Vault: a.vault, Staff: a.staff, Directory: a.dir, Audit: a.audit, Logger: log,
+		SubmitRate: cfg.submitRate, TrackRate: cfg.trackRate, LoginRate: cfg.loginRate,
+		Ready: a.readiness,
+	})
+	hs := srv.HTTPServer(cfg.addr)
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		a.Close()
+		fmt.Fprintln(env.stderr, "kotak serve:", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	jobs := startJobs(ctx, a, log)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String())
+	fmt.Fprintf(env.stdout, "kotak: serving on http://%s\n", ln.Addr())
+
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			log.Error("server stopped", "err_type", fmt.Sprintf("%T", err))
+		}
+	case <-ctx.Done():
+		log.Info("shutting down")
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
+	defer cancel()
+	// Shutdown waits for in-flight requests; each returns only after its
+	// commit, so closing the vault afterwards loses nothing acknowledged.
+	if err := api.Shutdown(sctx, hs); err != nil {
+		log.Error("shutdown incomplete", "err_type", fmt.Sprintf("%T", err))
+	}
+	stop()
+	<-jobs
+	if err := a.Close(); err != nil {
+		log.Error("closing vault", "err_type", fmt.Sprintf("%T", err))
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}
+
+// startJobs runs auto-close and session clean-up every minute until ctx ends.
+func startJobs(ctx context.Context, a *app, log *slog.Logger) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			if n, err := a.vault.AutoClose(time.Now()); err != nil {
+				log.Error("auto-close failed", "err_type", fmt.Sprintf("%T", err))
+			} else if n > 0 {
+				log.Info("auto-closed complaints", "count", n)
+			}
+			if _, err := a.staff.PurgeExpired(time.Now()); err != nil {
+				log.Error("session purge failed", "err_type", fmt.Sprintf("%T", err))
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return done
+}
