@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"kotak/crypto/box"
+	"kotak/crypto/seal"
 )
 
 // runCallers runs b.N calls of fn spread over callers goroutines and
@@ -70,6 +71,14 @@ func submissionBytes(b *testing.B) int {
 func BenchmarkSubmit(b *testing.B) {
 	size := submissionBytes(b)
 	b.Logf("one submission stores %d bytes", size)
+	// The sealing alone (n HPKE X-Wing seals), the CPU floor of a submission.
+	b.Run("seal-only", func(b *testing.B) {
+		ring := testKeyring(b)
+		sealer := seal.Sealer{Keyring: ring.kr}
+		payload, _ := json.Marshal(SealedPayload{V: sealedPayloadVersion, Title: sampleSubmission("").Title,
+			Body: sampleSubmission("").Body, Attachments: []string{}})
+		runCallers(b, 1, func(int) error { _, err := sealer.Seal("KTK-0000000000000", payload); return err })
+	})
 	for _, callers := range []int{1, 64} {
 		b.Run(fmt.Sprintf("vault/callers=%d", callers), func(b *testing.B) {
 			e := newEnv(b, func(o *Options) { o.Rand = nil; o.Now = nil })
