@@ -7,7 +7,9 @@
 // messages, event notes and the contact details of non-anonymous reporters
 // — is encrypted in the database under a per-complaint key (DEK) wrapped by
 // the server's key-encryption key; deleting the wrapped DEK and the sealed
-// record crypto-shreds the complaint, backups included. Only what indexes
+// record crypto-shreds the complaint, in the database and in every backup
+// taken afterwards (older backups must age out within the retention
+// period). Only what indexes
 // and statistics need (status, agency, category, region, privacy, channel,
 // times and deadlines) is stored in the clear. Receipts are stored only as
 // HMAC-SHA256 under a server secret.
