@@ -6,8 +6,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"kotak/vault"
 )
 
 // TestCitizenAgencyFlow: a citizen submits, an admin dispatches, the agency
@@ -290,5 +293,52 @@ func TestNoIdentityInLogsOrData(t *testing.T) {
 	})
 	if err != nil || files == 0 {
 		t.Fatalf("walk: %v (%d files)", err, files)
+	}
+}
+
+// TestHotBackup takes a backup through the API while the vault is open and
+// finds the complaints in it.
+func TestHotBackup(t *testing.T) {
+	h := newHarness(t)
+	f := h.complaintIn("confidential", "dispatched")
+	res := h.do("GET", "/api/v1/backup", "", h.bearer("admin"))
+	if res.Code != http.StatusOK {
+		t.Fatalf("%d %s", res.Code, res.Body)
+	}
+	path := filepath.Join(t.TempDir(), "backup.db")
+	size, _ := strconv.ParseInt(res.Header().Get("Content-Length"), 10, 64)
+	if size != int64(res.Body.Len()) {
+		t.Fatalf("Content-Length %d for %d bytes", size, res.Body.Len())
+	}
+	if _, err := vault.BackupFromReader(bytes.NewReader(res.Body.Bytes()), size, path); err != nil {
+		t.Fatal(err)
+	}
+	// A truncated stream is refused and leaves nothing.
+	bad := filepath.Join(t.TempDir(), "bad.db")
+	if _, err := vault.BackupFromReader(bytes.NewReader(res.Body.Bytes()[:res.Body.Len()/2]), size, bad); err == nil {
+		t.Fatal("a truncated backup was accepted")
+	}
+	if _, err := os.Stat(bad); !os.IsNotExist(err) {
+		t.Fatal("a refused backup left a file")
+	}
+	// Restore: the backup with the original master key opens and holds the complaint.
+	restored := t.TempDir()
+	data, _ := os.ReadFile(path)
+	if err := os.WriteFile(filepath.Join(restored, vault.DatabaseFile), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := os.ReadFile(filepath.Join(h.dir, vault.MasterKeyFile))
+	if err := os.WriteFile(filepath.Join(restored, vault.MasterKeyFile), key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kr, _ := testKeyring(t)
+	v, err := vault.Open(restored, vault.Options{Keyring: kr, Buckets: h.buckets()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	c, err := v.Get(vault.Actor{Role: vault.RoleAdmin, ID: "admin"}, f.id)
+	if err != nil || c.Status != vault.StatusDispatched {
+		t.Fatalf("restored complaint: %v %v", c, err)
 	}
 }

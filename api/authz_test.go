@@ -109,6 +109,7 @@ var matrix = []matrixRow{
 		want: staffOnly(200, 403, 403, 403, 403)},
 	{name: "put category", prepare: fixed("POST", "/api/v1/categories", `{"id":"sosial","name":"Sosial"}`),
 		want: staffOnly(200, 403, 403, 403, 403)},
+	{name: "backup", prepare: fixed("GET", "/api/v1/backup", ""), want: staffOnly(200, 403, 403, 403, 403)},
 	{name: "list users", prepare: fixed("GET", "/api/v1/users", ""), want: staffOnly(200, 403, 403, 403, 403)},
 	{name: "add user", prepare: func(h *harness) (string, string, string, fixture) {
 		body := fmt.Sprintf(`{"username":"staf%d","password":"a long enough password","role":"officer"}`, userSeq.Add(1))

@@ -369,3 +369,34 @@ func mapVaultError(err error) *Error {
 	}
 	return nil
 }
+
+// backup streams a consistent copy of the database from one read
+// transaction (admin only). The copy holds only ciphertext for complaint
+// text and identities; it is useless without the server's master key,
+// which it does not contain.
+func (s *Server) backup(c echo.Context) error {
+	if _, err := requireRole(c, vault.RoleAdmin); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "application/octet-stream")
+	h.Set("Content-Disposition", `attachment; filename="kotak-backup.db"`)
+	// A large database takes longer than the server's write timeout.
+	_ = http.NewResponseController(c.Response().Writer).SetWriteDeadline(time.Now().Add(time.Hour))
+	if _, err := s.cfg.Vault.Backup(&sizedResponse{c.Response()}); err != nil {
+		// The status is sent; a broken stream fails the client's check.
+		s.log.Error("backup stream failed", "err_type", typeName(err))
+	}
+	return nil
+}
+
+// sizedResponse sends the backup's exact size as Content-Length, so that a
+// client can tell a complete copy from a cut one.
+type sizedResponse struct{ r *echo.Response }
+
+func (s *sizedResponse) CopySize(n int64) {
+	s.r.Header().Set(echo.HeaderContentLength, strconv.FormatInt(n, 10))
+	s.r.WriteHeader(http.StatusOK)
+}
+
+func (s *sizedResponse) Write(p []byte) (int, error) { return s.r.Write(p) }

@@ -300,3 +300,8 @@ func (h *harness) uploadAuth(auth string, data []byte) *httptest.ResponseRecorde
 }
 
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+// buckets are the extra buckets the harness's services need.
+func (h *harness) buckets() [][]byte {
+	return append(append([][]byte(nil), staff.Buckets...), directory.Buckets...)
+}

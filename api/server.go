@@ -141,6 +141,7 @@ func (s *Server) routes() {
 	v1.POST("/categories", s.putCategory, jsonLimit, staffOnly)
 	v1.GET("/users", s.listUsers, staffOnly)
 	v1.POST("/users", s.addUser, jsonLimit, staffOnly)
+	v1.GET("/backup", s.backup, staffOnly)
 
 	if s.cfg.Audit != nil {
 		s.auditRoutes(v1)

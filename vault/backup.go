@@ -102,3 +102,21 @@ func checkBackup(path string) error {
 		return nil
 	})
 }
+
+// BackupFromReader writes a backup of size bytes streamed by a running
+// server (its Backup) to path with the same guarantees as BackupFile: never
+// over an existing file, synced, and checked — length, page structure and
+// schema version — before it is put in place. A stream of another length
+// is refused before the copy is opened, and leaves nothing at path.
+func BackupFromReader(r io.Reader, size int64, path string) (int64, error) {
+	if size <= 0 {
+		return 0, fmt.Errorf("%w: backup size unknown", ErrCorrupt)
+	}
+	return writeBackup(func(w io.Writer) (int64, error) {
+		n, err := io.Copy(w, io.LimitReader(r, size+1))
+		if err == nil && n != size {
+			err = fmt.Errorf("%w: backup stream of %d bytes, want %d", ErrCorrupt, n, size)
+		}
+		return n, err
+	}, path)
+}

@@ -248,12 +248,24 @@ func safely(fn func(*Tx) error, tx *Tx) (err error) {
 	return fn(tx)
 }
 
+// SizeReceiver is implemented by writers that want to know the size of a
+// copy before it is written.
+type SizeReceiver interface {
+	CopySize(n int64)
+}
+
 // WriteTo writes a consistent copy of the whole database, taken in one read
 // transaction, to w. Writers are not blocked while it runs as long as the
 // database fits in Options.InitialMmapSize. The copy is a valid bbolt file.
+//
+// If w implements SizeReceiver, it is told the copy's exact size before
+// the first byte is written (an HTTP handler sets Content-Length from it).
 func (d *DB) WriteTo(w io.Writer) (int64, error) {
 	var n int64
 	err := d.View(func(tx *Tx) error {
+		if sr, ok := w.(SizeReceiver); ok {
+			sr.CopySize(tx.tx.Size())
+		}
 		var err error
 		n, err = tx.tx.WriteTo(w)
 		return err
