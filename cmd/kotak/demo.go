@@ -125,7 +125,7 @@ func prepareDemo(env *cmdEnv, cfg *serveConfig, rnd io.Reader) error {
 	if err != nil {
 		return err
 	}
-	files, err := keys.WriteCeremony(rnd, keyDir, cer, []byte(creds.RootPass), passes, keys.DefaultKDFParams())
+	files, err := keys.WriteCeremony(rnd, keyDir, cer, []byte(creds.RootPass), passes, keysInitKDF)
 	if err != nil {
 		return err
 	}

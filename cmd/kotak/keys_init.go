@@ -26,7 +26,8 @@ func init() {
 	})
 }
 
-// keysInitKDF is the argon2id cost of the key files written by keys init.
+// keysInitKDF is the argon2id cost of the key files written by keys init
+// and by the demo.
 // Only tests lower it.
 var keysInitKDF = keys.DefaultKDFParams()
 

@@ -6,6 +6,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -25,6 +26,16 @@ type cmdEnv struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// ctx, when set, ends long-running commands (serve) like a signal does.
+	ctx context.Context
+}
+
+// context returns env.ctx, or the background context.
+func (env *cmdEnv) context() context.Context {
+	if env.ctx != nil {
+		return env.ctx
+	}
+	return context.Background()
 }
 
 // commands maps a command path ("keys init", "backup", ...) to its implementation.

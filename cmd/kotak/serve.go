@@ -111,6 +111,9 @@ func (a *app) Close() error {
 	return a.vault.Close()
 }
 
+// staffParams is the argon2id cost of staff password hashes; tests lower it.
+var staffParams = staff.DefaultParams()
+
 // auditInstance names this server in its checkpoints' origin, kotak/<instance>.
 const auditInstance = "kotak"
 
@@ -157,7 +160,7 @@ func openApp(dir, keyringPath, holidays string, log *slog.Logger) (*app, error) 
 	a.vault = v
 	a.dir = directory.New(v.Store())
 	a.dir.OnChange(auditlog.DirectoryHook(time.Now))
-	a.staff = staff.New(v.Store(), staff.Options{AgencyExists: a.dir.AgencyExists, OnEvent: auditlog.StaffHook})
+	a.staff = staff.New(v.Store(), staff.Options{Params: staffParams, AgencyExists: a.dir.AgencyExists, OnEvent: auditlog.StaffHook})
 	a.audit = auditlog.New(v.Store())
 	if _, err := auditlog.RecordKeyring(v.Store(), kr.ID().String(), time.Now()); err != nil {
 		v.Close()
@@ -238,7 +241,7 @@ func runServe(env *cmdEnv, args []string) int {
 		fmt.Fprintln(env.stderr, "kotak serve:", err)
 		return 1
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(env.context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	jobs := startJobs(ctx, a, log)
 	errc := make(chan error, 1)
