@@ -342,3 +342,31 @@ func TestHotBackup(t *testing.T) {
 		t.Fatalf("restored complaint: %v %v", c, err)
 	}
 }
+
+// TestMetrics: requests by route template and status, complaints by status,
+// and nothing that identifies a complaint or a client.
+func TestMetrics(t *testing.T) {
+	h := newHarness(t)
+	f := h.complaintIn("anonymous", "dispatched")
+	h.do("GET", "/api/v1/track", "", "Receipt "+f.receipt)
+	res := h.do("GET", "/metrics", "", "")
+	if res.Code != 200 {
+		t.Fatalf("%d", res.Code)
+	}
+	m := res.Body.String()
+	for _, want := range []string{
+		`kotak_complaints{status="dispatched"} 1`,
+		`kotak_http_requests_total{method="POST",route="/api/v1/complaints/:id/verify",status="200"} 1`,
+		`kotak_http_request_duration_seconds_bucket{method="GET",route="/api/v1/track"`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Fatalf("metrics lack %q", want)
+		}
+	}
+	digits := strings.ReplaceAll(f.receipt, " ", "")
+	for _, leak := range []string{f.id, digits} {
+		if strings.Contains(m, leak) {
+			t.Fatalf("metrics hold %q", leak)
+		}
+	}
+}
