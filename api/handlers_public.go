@@ -161,7 +161,7 @@ func (s *Server) track(c echo.Context) error {
 	if err != nil {
 		return receiptError(err)
 	}
-	return c.JSON(http.StatusOK, cv)
+	return s.trackAnswer(c, cv)
 }
 
 // receiptError turns a failed receipt lookup into 401 so that a wrong

@@ -22,6 +22,7 @@ import (
 	"kotak/vault/auditlog"
 	"kotak/vault/directory"
 	"kotak/vault/staff"
+	"kotak/vault/unseal"
 )
 
 // Config wires a Server to its domain services.
@@ -30,6 +31,7 @@ type Config struct {
 	Staff     *staff.Service
 	Directory *directory.Service
 	Audit     *auditlog.Log
+	Unseal    *unseal.Service
 	Logger    *slog.Logger
 	// SubmitRate, TrackRate and LoginRate are requests per minute per
 	// client address; 0 turns a limit off.
@@ -145,6 +147,9 @@ func (s *Server) routes() {
 
 	if s.cfg.Audit != nil {
 		s.auditRoutes(v1)
+	}
+	if s.cfg.Unseal != nil {
+		s.unsealRoutes(v1)
 	}
 }
 
