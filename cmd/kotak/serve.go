@@ -23,6 +23,7 @@ import (
 	"kotak/vault/auditlog"
 	"kotak/vault/directory"
 	"kotak/vault/staff"
+	"kotak/vault/unseal"
 	"kotak/vault/workdays"
 )
 
@@ -99,6 +100,7 @@ type app struct {
 	dir       *directory.Service
 	cal       *workdays.Calendar
 	audit     *auditlog.Log
+	unseal    *unseal.Service
 	auditPub  string // the checkpoint verifier key
 	stopAudit func()
 }
@@ -166,7 +168,8 @@ func openApp(dir, keyringPath, holidays string, log *slog.Logger) (*app, error) 
 		v.Close()
 		return nil, fmt.Errorf("recording the keyring in the audit log: %w", err)
 	}
-	stop, err := auditlog.NewCheckpointer(v.Store(), signer).Start(time.Second, func(err error) {
+	cp := auditlog.NewCheckpointer(v.Store(), signer)
+	stop, err := cp.Start(time.Second, func(err error) {
 		log.Error("audit checkpoint failed", "err_type", fmt.Sprintf("%T", err))
 	})
 	if err != nil {
@@ -174,6 +177,10 @@ func openApp(dir, keyringPath, holidays string, log *slog.Logger) (*app, error) 
 		return nil, fmt.Errorf("audit checkpointer: %w", err)
 	}
 	a.stopAudit = stop
+	if a.unseal, err = newUnsealService(dir, v, kr, cp, log); err != nil {
+		a.Close()
+		return nil, err
+	}
 	log.Info("vault open", "keyring", kr.ID().String(), "threshold", kr.Threshold, "auditors", kr.N(),
 		"audit_verifier_key", pub)
 	return a, nil
@@ -230,7 +237,7 @@ func runServe(env *cmdEnv, args []string) int {
 		log.Warn("holiday list missing", "detail", d["holidays"])
 	}
 	srv := api.New(api.Config{
-		Vault: a.vault, Staff: a.staff, Directory: a.dir, Audit: a.audit, Logger: log,
+		Vault: a.vault, Staff: a.staff, Directory: a.dir, Audit: a.audit, Unseal: a.unseal, Logger: log,
 		SubmitRate: cfg.submitRate, TrackRate: cfg.trackRate, LoginRate: cfg.loginRate,
 		Ready: a.readiness,
 	})
@@ -290,6 +297,7 @@ func startJobs(ctx context.Context, a *app, log *slog.Logger) <-chan struct{} {
 			if _, err := a.staff.PurgeExpired(time.Now()); err != nil {
 				log.Error("session purge failed", "err_type", fmt.Sprintf("%T", err))
 			}
+			expireUnseal(a.unseal, log)
 			select {
 			case <-ctx.Done():
 				return

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// unsealClient talks to a kotak server's unseal endpoints for `kotak unseal`
+// and `kotak auditor`.
+type unsealClient struct {
+	base  string
+	token string
+	hc    *http.Client
+	ctx   context.Context
+}
+
+// maxAnswer bounds an answer: a sealed record is at most about 1 MiB,
+// base64 makes it 1.4 MiB.
+const maxAnswer = 8 << 20
+
+var b64 = base64.StdEncoding.Strict()
+
+// newUnsealClient checks the server URL and the token (the flag, else
+// KOTAK_TOKEN).
+func newUnsealClient(env *cmdEnv, server, token string) (*unsealClient, error) {
+	if token == "" {
+		token = os.Getenv("KOTAK_TOKEN")
+	}
+	if token == "" {
+		return nil, errors.New("--token (or KOTAK_TOKEN) is required")
+	}
+	u, err := url.Parse(server)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, errors.New("--server must be an http:// or https:// URL")
+	}
+	return &unsealClient{base: strings.TrimSuffix(server, "/"), token: token,
+		hc: &http.Client{Timeout: time.Minute}, ctx: env.context()}, nil
+}
+
+// apiError is the server's error answer.
+type apiError struct {
+	Status  int
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field"`
+}
+
+func (e *apiError) Error() string {
+	s := fmt.Sprintf("server answered %d %s: %s", e.Status, e.Code, e.Message)
+	if e.Field != "" {
+		s += " (field " + e.Field + ")"
+	}
+	return s
+}
+
+// call sends in (if not nil) as JSON and decodes a 2xx answer into out.
+// Other answers are an *apiError.
+func (c *unsealClient) call(method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(c.ctx, method, c.base+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer+1))
+	if err != nil {
+		return err
+	}
+	if len(raw) > maxAnswer {
+		return errors.New("the server's answer is too large")
+	}
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		var e struct {
+			Error apiError `json:"error"`
+		}
+		_ = json.Unmarshal(raw, &e)
+		e.Error.Status = res.StatusCode
+		if e.Error.Code == "" {
+			e.Error.Code, e.Error.Message = "error", http.StatusText(res.StatusCode)
+		}
+		return &e.Error
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("the server's answer is not the expected JSON: %w", err)
+	}
+	return nil
+}
+
+// requestPath is the path of request id (escaped: it comes from the user).
+func requestPath(id string, tail string) string {
+	return "/api/v1/unseal-requests/" + url.PathEscape(id) + tail
+}
+
+// requestAnswer is GET /api/v1/unseal-requests/{id}.
+type requestAnswer struct {
+	ID                      string    `json:"id"`
+	Status                  string    `json:"status"`
+	ComplaintID             string    `json:"complaint_id"`
+	Requester               string    `json:"requester"`
+	LegalBasis              string    `json:"legal_basis"`
+	Justification           string    `json:"justification"`
+	RecipientKey            string    `json:"recipient_key"`
+	RecipientKeyFingerprint string    `json:"recipient_key_fingerprint"`
+	NoticeDeferralDays      int       `json:"notice_deferral_days"`
+	KeyringID               string    `json:"keyring_id"`
+	Threshold               int       `json:"threshold"`
+	Auditors                int       `json:"auditors"`
+	Approvals               int       `json:"approvals"`
+	Denials                 int       `json:"denials"`
+	CreatedAt               time.Time `json:"created_at"`
+	ExpiresAt               time.Time `json:"expires_at"`
+	SealedRecord            string    `json:"sealed_record"`
+	Keyring                 string    `json:"keyring"`
+	Complaint               *struct {
+		ID       string `json:"id"`
+		Status   string `json:"status"`
+		Category string `json:"category"`
+		Region   string `json:"region"`
+		Agency   string `json:"agency"`
+		Title    string `json:"title"`
+		Body     string `json:"body"`
+	} `json:"complaint"`
+}
+
+// approvalsAnswer is GET /api/v1/unseal-requests/{id}/approvals.
+type approvalsAnswer struct {
+	RequestID    string `json:"request_id"`
+	ComplaintID  string `json:"complaint_id"`
+	Status       string `json:"status"`
+	Threshold    int    `json:"threshold"`
+	Approvals    int    `json:"approvals"`
+	Denials      int    `json:"denials"`
+	SealedRecord string `json:"sealed_record"`
+	Keyring      string `json:"keyring"`
+	Items        []struct {
+		AuditorID   string `json:"auditor_id"`
+		Index       int    `json:"index"`
+		Decision    string `json:"decision"`
+		Signature   string `json:"signature"`
+		SealedShare string `json:"sealed_share"`
+	} `json:"items"`
+}
+
+// printable makes server-supplied text safe for a terminal: control
+// characters other than newline and tab (escape sequences included) are
+// shown as U+FFFD.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' || r == unicode.ReplacementChar {
+			return '\uFFFD'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+// indent prefixes every line of s.
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix)
+}
