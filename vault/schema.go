@@ -31,6 +31,14 @@ import (
 //	idx_public         ts(submitted) ‖ id                       public complaints, once dispatched
 //	idx_autoclose      ts(auto-close time) ‖ id                 while resolved
 //	idx_final          ts(closed or archived) ‖ id              closed and archived, for the retention purge
+// The same database holds the buckets of the services built on the vault,
+// made at open through Options.Buckets; each package's schema comment gives
+// their key encodings:
+//
+//	staff_users, staff_sessions, staff_user_sessions, staff_session_expiry  vault/staff
+//	dir_agencies, dir_categories                                      vault/directory
+//	audit_entries, audit_hashes, audit_meta                           vault/auditlog
+//	unseal_requests, unseal_open, unseal_expiry, unseal_disclosures   vault/unseal
 var (
 	bucketMeta        = []byte("meta")
 	bucketComplaints  = []byte("complaints")

@@ -143,7 +143,10 @@ func openApp(dir, keyringPath, holidays string, log *slog.Logger) (*app, error) 
 		return nil, fmt.Errorf("audit signer: %w", err)
 	}
 	a := &app{cal: cal, auditPub: pub}
-	buckets := append(append(append([][]byte(nil), staff.Buckets...), directory.Buckets...), auditlog.Buckets...)
+	var buckets [][]byte
+	for _, bs := range [][][]byte{staff.Buckets, directory.Buckets, auditlog.Buckets, unseal.Buckets} {
+		buckets = append(buckets, bs...)
+	}
 	v, err := vault.Open(dir, vault.Options{
 		Keyring:  kr,
 		Calendar: cal,

@@ -34,6 +34,7 @@ type server struct {
 	done   chan int
 	stderr *strings.Builder
 	mu     *sync.Mutex
+	once   sync.Once
 }
 
 type lockedBuilder struct {
@@ -76,17 +77,20 @@ func startServe(t *testing.T, args ...string) (*server, []string) {
 	return s, lines
 }
 
+// stop ends the server and checks its exit code; later calls do nothing.
 func (s *server) stop(t *testing.T) {
 	t.Helper()
-	s.cancel()
-	select {
-	case code := <-s.done:
-		if code != 0 {
-			t.Fatalf("serve exited %d", code)
+	s.once.Do(func() {
+		s.cancel()
+		select {
+		case code := <-s.done:
+			if code != 0 {
+				t.Errorf("serve exited %d", code)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop")
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	})
 }
 
 // TestServeDemoShutdownAndRestart runs the demo server, submits while it

@@ -1,12 +1,21 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"kotak/vault"
+	"kotak/vault/auditlog"
 
 	"kotak/vault/unseal"
 )
@@ -207,6 +216,44 @@ func TestUnsealCommandsEndToEnd(t *testing.T) {
 	if v := runCmd("", "audit", "verify", "--server", d.s.base, "--key", filepath.Join(d.data, "audit.pub")); v.code != 0 {
 		t.Fatalf("audit verify: %s %s", v.stdout, v.stderr)
 	}
+
+	// One byte changed in the stored entry of the approval: the verifier
+	// names that entry.
+	d.s.stop(t)
+	idx := tamperEntry(t, d.data, auditlog.ActionUnsealApproved)
+	v := runCmd("", "audit", "verify", "--data", d.data, "--key", filepath.Join(d.data, "audit.pub"))
+	if want := fmt.Sprintf("entry %d is the first bad entry", idx); v.code != 1 || !strings.Contains(v.stderr, want) {
+		t.Fatalf("audit verify after tampering entry %d: %d\n%s%s", idx, v.code, v.stdout, v.stderr)
+	}
+}
+
+// tamperEntry changes one byte (a digit of the year) of the first stored
+// audit entry with the given action and returns its index.
+func tamperEntry(t *testing.T, dataDir, action string) int64 {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(dataDir, vault.DatabaseFile), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	idx := int64(-1)
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("audit_entries"))
+		return b.ForEach(func(k, v []byte) error {
+			if idx >= 0 || !bytes.Contains(v, []byte(`"action":"`+action+`"`)) {
+				return nil
+			}
+			idx = int64(binary.BigEndian.Uint64(k))
+			w := bytes.Clone(v)
+			at := bytes.Index(w, []byte(`"time":"20`)) + len(`"time":"20`)
+			w[at+1] ^= 0x01 // 2026 → 2027: still a well-formed entry
+			return b.Put(bytes.Clone(k), w)
+		})
+	})
+	if err != nil || idx < 0 {
+		t.Fatalf("tampering: %v (index %d)", err, idx)
+	}
+	return idx
 }
 
 func TestUnsealCommandUsage(t *testing.T) {
