@@ -31,6 +31,7 @@ import (
 //	idx_public         ts(submitted) ‖ id                       public complaints, once dispatched
 //	idx_autoclose      ts(auto-close time) ‖ id                 while resolved
 //	idx_final          ts(closed or archived) ‖ id              closed and archived, for the retention purge
+//
 // The same database holds the buckets of the services built on the vault,
 // made at open through Options.Buckets; each package's schema comment gives
 // their key encodings:
