@@ -19,6 +19,7 @@ package seal
 
 import (
 	"bytes"
+	"crypto/cipher"
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
@@ -247,26 +248,40 @@ func Seal(rnd io.Reader, kr *keys.Keyring, complaintID string, plaintext []byte)
 	if _, err := io.ReadFull(rnd, r.nonce[:]); err != nil {
 		return nil, ErrRandom
 	}
-	sBytes, err := appendScalar(nil, s)
+	aead, ad, err := r.aeadFor(s, complaintID)
 	if err != nil {
 		return nil, err
+	}
+	r.ciphertext = aead.Seal(nil, r.nonce[:], plaintext, ad)
+	return r, nil
+}
+
+// aeadFor returns the record's AEAD, keyed with the DEK derived from the
+// secret scalar s, and the additional data that binds complaintID, the
+// keyring and the record's header. Seal and recover both use it, so the
+// two cannot derive the key or the AAD differently. The serialised secret
+// and the DEK are wiped before it returns; the AEAD keeps its own copy of
+// the key.
+func (r *Record) aeadFor(s group.Scalar, complaintID string) (cipher.AEAD, []byte, error) {
+	sBytes, err := appendScalar(nil, s)
+	if err != nil {
+		return nil, nil, err
 	}
 	defer clear(sBytes)
 	dek, err := deriveDEK(sBytes, complaintID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer clear(dek)
 	header, err := r.appendHeader(nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	aead, err := chacha20poly1305.NewX(dek)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	r.ciphertext = aead.Seal(nil, r.nonce[:], plaintext, aad(complaintID, r.KeyringID, header))
-	return r, nil
+	return aead, aad(complaintID, r.KeyringID, header), nil
 }
 
 // randomScalar derives a uniform non-zero ristretto255 scalar from 64 bytes
@@ -540,25 +555,11 @@ func (r *Record) recover(complaintID string, shares []Share) ([]byte, error) {
 		return nil, ErrNotEnoughShares
 	}
 	defer secret.SetUint64(0)
-	sBytes, err := appendScalar(nil, secret)
+	aead, ad, err := r.aeadFor(secret, complaintID)
 	if err != nil {
 		return nil, err
 	}
-	defer clear(sBytes)
-	dek, err := deriveDEK(sBytes, complaintID)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(dek)
-	header, err := r.appendHeader(nil)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := chacha20poly1305.NewX(dek)
-	if err != nil {
-		return nil, err
-	}
-	pt, err := aead.Open(nil, r.nonce[:], r.ciphertext, aad(complaintID, r.KeyringID, header))
+	pt, err := aead.Open(nil, r.nonce[:], r.ciphertext, ad)
 	if err != nil {
 		return nil, ErrDecrypt
 	}
