@@ -8,8 +8,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"kotak/internal/fsutil"
 )
 
 const (
@@ -159,53 +160,14 @@ func isVersionToken(s string) bool {
 	return true
 }
 
-// createKeyFile atomically creates path with content and mode 0600. It
-// reports false, with no error, if path already existed.
+// createKeyFile atomically creates path with content and mode 0600
+// (fsutil.WriteExclusive), then clears content. It reports false, with no
+// error, if path already existed.
 func createKeyFile(path string, content []byte) (created bool, err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return false, err
-	}
-	tmpName := tmp.Name()
-	defer func() {
-		// Best effort: once linked (or abandoned), the temporary name is
-		// never read again.
-		_ = os.Remove(tmpName)
-	}()
 	defer clear(content)
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return false, err
+	err = fsutil.WriteExclusive(path, content, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return false, nil
 	}
-	if _, err := tmp.Write(content); err != nil {
-		tmp.Close()
-		return false, err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return false, err
-	}
-	if err := tmp.Close(); err != nil {
-		return false, err
-	}
-	if err := os.Link(tmpName, path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return false, nil
-		}
-		return false, err
-	}
-	if err := syncDir(dir); err != nil {
-		return false, err
-	}
-	return true, nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return err == nil, err
 }
