@@ -193,13 +193,9 @@ func parseKeyFile(data []byte) (*keyFile, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("%w: not text", ErrKeyFileFormat)
 	}
-	lines := strings.SplitAfter(string(data), "\n")
-	if len(lines) < 2 || lines[len(lines)-1] != "" {
+	lines, ok := splitLines(data, 1)
+	if !ok {
 		return nil, fmt.Errorf("%w: truncated", ErrKeyFileFormat)
-	}
-	lines = lines[:len(lines)-1]
-	for i := range lines {
-		lines[i] = strings.TrimSuffix(lines[i], "\n")
 	}
 	f := &keyFile{}
 	switch lines[0] {

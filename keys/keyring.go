@@ -272,13 +272,9 @@ func ParseKeyring(data []byte) (*Keyring, error) {
 		// than misread "v1\r" as a version.
 		return nil, fmt.Errorf("%w: carriage return (the keyring uses LF line ends)", ErrKeyringFormat)
 	}
-	lines := strings.SplitAfter(string(data), "\n")
-	if len(lines) < 5 || lines[len(lines)-1] != "" {
+	lines, ok := splitLines(data, 4)
+	if !ok {
 		return nil, fmt.Errorf("%w: truncated", ErrKeyringFormat)
-	}
-	lines = lines[:len(lines)-1]
-	for i := range lines {
-		lines[i] = strings.TrimSuffix(lines[i], "\n")
 	}
 	if !strings.HasPrefix(lines[0], "kotak-keyring ") {
 		return nil, fmt.Errorf("%w: missing header", ErrKeyringFormat)
