@@ -8,16 +8,18 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/cloudflare/circl/kem/xwing"
+
+	"kotak/internal/fsutil"
 )
 
 // WriteKeyFile writes a key file (or any secret) to path with mode 0600. It
 // creates the file exclusively, so an existing file is never replaced
 // (ErrFileExists, which also matches fs.ErrExist), and returns only after
-// the file and its directory entry are synced to disk. On failure it
-// removes what it created.
+// the file and its directory entry are synced to disk. A crash never leaves
+// a partial file at path (fsutil.WriteExclusive). On failure it removes
+// what it created.
 func WriteKeyFile(path string, data []byte) error {
 	return writeExclusive(path, data, 0o600)
 }
@@ -28,46 +30,19 @@ func WriteKeyring(path string, k *Keyring) error {
 	return writeExclusive(path, k.Marshal(), 0o644)
 }
 
-func writeExclusive(path string, data []byte, perm fs.FileMode) (err error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-	if err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%w: %w", ErrFileExists, err)
-		}
-		return fmt.Errorf("keys: %w", err)
+func writeExclusive(path string, data []byte, perm fs.FileMode) error {
+	err := fsutil.WriteExclusive(path, data, perm)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrExist):
+		return fmt.Errorf("%w: %w", ErrFileExists, err)
+	case errors.Is(err, fsutil.ErrDirSync):
+		// The file is in place but its name may not be durable: remove it,
+		// as on any other failure, so that nothing is left half done.
+		os.Remove(path)
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(path)
-		}
-	}()
-	// The umask may have narrowed perm; set it exactly.
-	if err = f.Chmod(perm); err != nil {
-		return fmt.Errorf("keys: %w", err)
-	}
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("keys: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("keys: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("keys: %w", err)
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("keys: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("keys: syncing directory: %w", err)
-	}
-	return nil
+	return fmt.Errorf("keys: %w", err)
 }
 
 // readLimited reads at most limit bytes; a longer file is refused with tooLarge.
