@@ -40,12 +40,22 @@ type serveConfig struct {
 	submitRate, trackRate, loginRate int
 	logLevel                         string
 	shutdownGrace                    time.Duration
+	retention                        time.Duration
 }
 
 // envDefault returns the environment variable's value, or def.
 func envDefault(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok {
 		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(name); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
 	}
 	return def
 }
@@ -73,11 +83,16 @@ func parseServe(env *cmdEnv, args []string) (*serveConfig, error) {
 	fs.IntVar(&c.loginRate, "login-rate", envInt("KOTAK_LOGIN_RATE", 10), "logins per minute per client; 0 = off (KOTAK_LOGIN_RATE)")
 	fs.StringVar(&c.logLevel, "log-level", envDefault("KOTAK_LOG_LEVEL", "info"), "debug, info, warn or error (KOTAK_LOG_LEVEL)")
 	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 20*time.Second, "how long shutdown waits for in-flight requests")
+	fs.DurationVar(&c.retention, "retention", envDuration("KOTAK_RETENTION", 0),
+		"crypto-shred closed and archived complaints this long after they ended, keeping a tombstone; 0 = keep (KOTAK_RETENTION)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if c.retention < 0 {
+		return nil, fmt.Errorf("--retention must not be negative")
 	}
 	if c.keyring == "" {
 		c.keyring = filepath.Join(c.data, keys.KeyringFileName)
@@ -253,7 +268,7 @@ func runServe(env *cmdEnv, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(env.context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	jobs := startJobs(ctx, a, log)
+	jobs := startJobs(ctx, a, log, cfg.retention)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String())
@@ -284,8 +299,9 @@ func runServe(env *cmdEnv, args []string) int {
 	return 0
 }
 
-// startJobs runs auto-close and session clean-up every minute until ctx ends.
-func startJobs(ctx context.Context, a *app, log *slog.Logger) <-chan struct{} {
+// startJobs runs, every minute until ctx ends: auto-close, session and
+// unseal-request expiry, and (when retention > 0) the retention purge.
+func startJobs(ctx context.Context, a *app, log *slog.Logger, retention time.Duration) <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -301,6 +317,13 @@ func startJobs(ctx context.Context, a *app, log *slog.Logger) <-chan struct{} {
 				log.Error("session purge failed", "err_type", fmt.Sprintf("%T", err))
 			}
 			expireUnseal(a.unseal, log)
+			if retention > 0 {
+				if n, err := a.vault.Purge(time.Now(), retention); err != nil {
+					log.Error("retention purge failed", "err_type", fmt.Sprintf("%T", err))
+				} else if n > 0 {
+					log.Info("retention purge shredded complaints", "count", n)
+				}
+			}
 			select {
 			case <-ctx.Done():
 				return

@@ -210,3 +210,61 @@ func loginAs(t *testing.T, base string, creds demoCredentials, username string) 
 	t.Fatalf("no demo account %s", username)
 	return ""
 }
+
+// TestServeRetention: a server started with --retention shreds archived
+// complaints older than the period, keeping the rest.
+func TestServeRetention(t *testing.T) {
+	cheapKDF(t)
+	cheapStaff(t)
+	data := filepath.Join(t.TempDir(), "demo")
+	s, _ := startServe(t, "--demo", "--data", data, "--submit-rate", "0")
+	raw, _ := os.ReadFile(filepath.Join(data, demoCredentialsFile))
+	var creds demoCredentials
+	if err := json.Unmarshal(raw, &creds); err != nil {
+		t.Fatal(err)
+	}
+	submit := func() string {
+		body := `{"title":"Iklan","body":"Promo pinjaman online.","category":"lainnya","region":"kab-sleman","privacy":"anonymous"}`
+		res, err := http.Post(s.base+"/api/v1/complaints", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out struct{ ID string }
+		json.NewDecoder(res.Body).Decode(&out)
+		return out.ID
+	}
+	spam, kept := submit(), submit()
+	admin := loginAs(t, s.base, creds, "admin")
+	req, _ := http.NewRequest("POST", s.base+"/api/v1/complaints/"+spam+"/archive", strings.NewReader(`{"reason":"spam"}`))
+	req.Header.Set("Authorization", "Bearer "+admin)
+	req.Header.Set("Content-Type", "application/json")
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Fatalf("archive: %v %v", res, err)
+	}
+	s.stop(t)
+
+	s2, _ := startServe(t, "--demo", "--data", data, "--retention", "1ns")
+	defer s2.stop(t)
+	admin = loginAs(t, s2.base, creds, "admin")
+	status := func(id string) int {
+		req, _ := http.NewRequest("GET", s2.base+"/api/v1/complaints/"+id, nil)
+		req.Header.Set("Authorization", "Bearer "+admin)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for status(spam) != http.StatusGone {
+		if time.Now().After(deadline) {
+			t.Fatalf("archived complaint not shredded: %d", status(spam))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := status(kept); got != http.StatusOK {
+		t.Fatalf("open complaint after the purge: %d", got)
+	}
+}
