@@ -2,9 +2,8 @@ package unseal
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"fmt"
-	"math/rand/v2"
+	"io"
 	"sync"
 	"testing"
 	"time"
@@ -12,29 +11,12 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"kotak/crypto/seal"
+	"kotak/internal/testkit"
 	"kotak/keys"
 	"kotak/vault"
 	"kotak/vault/auditlog"
 	"kotak/vault/redact"
 )
-
-// detRand is a deterministic, concurrency-safe randomness source.
-type detRand struct {
-	mu sync.Mutex
-	c  *rand.ChaCha8
-}
-
-func newDetRand(seed byte) *detRand {
-	var s [32]byte
-	s[0] = seed
-	return &detRand{c: rand.NewChaCha8(s)}
-}
-
-func (r *detRand) Read(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.c.Read(p)
-}
 
 // fakeClock is an injected clock tests move by hand.
 type fakeClock struct {
@@ -54,45 +36,17 @@ func (c *fakeClock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// testRing is a keyring and its auditors' identities.
 type testRing struct {
 	kr  *keys.Keyring
 	ids []*keys.Identity
 }
 
-var (
-	ringMu sync.Mutex
-	rings  = map[[2]int]testRing{}
-)
-
-// testKeyring returns a k-of-n keyring and its identities, made once per
-// (n, k) from a fixed seed.
+// testKeyring returns testkit's k-of-n keyring and its identities.
 func testKeyring(t testing.TB, n, k int) testRing {
 	t.Helper()
-	ringMu.Lock()
-	defer ringMu.Unlock()
-	if r, ok := rings[[2]int{n, k}]; ok {
-		return r
-	}
-	rnd := newDetRand(byte(10*n + k))
-	var r testRing
-	var pubs []keys.Auditor
-	for i := 1; i <= n; i++ {
-		id, err := keys.GenerateIdentity(rnd, fmt.Sprintf("auditor-%d", i), fmt.Sprintf("Auditor %d", i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.ids = append(r.ids, id)
-		pubs = append(pubs, id.Public())
-	}
-	seed := make([]byte, ed25519.SeedSize)
-	_, _ = rnd.Read(seed)
-	kr, err := keys.NewKeyring(ed25519.NewKeyFromSeed(seed), k, pubs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.kr = kr
-	rings[[2]int{n, k}] = r
-	return r
+	kr, ids := testkit.Keyring(t, n, k)
+	return testRing{kr, ids}
 }
 
 // start is Tuesday 17 March 2026, 10:00 WIB.
@@ -130,7 +84,7 @@ func newEnv(t testing.TB, n, k int, mod ...func(*Options)) *env {
 	t.Helper()
 	e := &env{t: t, ring: testKeyring(t, n, k), clock: &fakeClock{t: start}}
 	v, err := vault.Open(t.TempDir(), vault.Options{
-		Keyring: e.ring.kr, Rand: newDetRand(1), Now: e.clock.Now,
+		Keyring: e.ring.kr, Rand: testkit.Rand(1), Now: e.clock.Now,
 		Buckets: append(append([][]byte(nil), Buckets...), auditlog.Buckets...),
 		OnEvent: auditlog.OnEvent,
 	})
@@ -141,7 +95,7 @@ func newEnv(t testing.TB, n, k int, mod ...func(*Options)) *env {
 	e.v = v
 	e.complaint = e.submit()
 	e.opts = Options{
-		Keyring: e.ring.kr, JustificationKey: make([]byte, 32), Rand: newDetRand(2), Now: e.clock.Now,
+		Keyring: e.ring.kr, JustificationKey: make([]byte, 32), Rand: testkit.Rand(2), Now: e.clock.Now,
 	}
 	for i := range e.opts.JustificationKey {
 		e.opts.JustificationKey[i] = byte(i + 1)
@@ -172,7 +126,7 @@ type recipient struct{ seed, pub []byte }
 
 func newRecipient(t testing.TB, seed byte) recipient {
 	t.Helper()
-	s, p, err := seal.NewRecipientKey(newDetRand(seed))
+	s, p, err := seal.NewRecipientKey(testkit.Rand(uint64(seed)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +172,7 @@ func (e *env) decisionTo(q *Request, i int, v Verdict, pub []byte) DecisionInput
 			e.t.Fatal(err)
 		}
 		defer share.Wipe()
-		if st.SealedShare, err = seal.Reseal(newDetRand(byte(40+i)), share, pub, q.ID, q.ComplaintID); err != nil {
+		if st.SealedShare, err = seal.Reseal(testkit.Rand(uint64(40+i)), share, pub, q.ID, q.ComplaintID); err != nil {
 			e.t.Fatal(err)
 		}
 	}
@@ -300,7 +254,7 @@ func reveal(t testing.TB, kr *keys.Keyring, rv *Revealed, rc recipient) *vault.S
 }
 
 // newNoteSigner makes a checkpoint signer for origin kotak/test.
-func newNoteSigner(rnd *detRand) (note.Signer, string, error) {
+func newNoteSigner(rnd io.Reader) (note.Signer, string, error) {
 	skey, vkey, err := note.GenerateKey(rnd, "kotak/test")
 	if err != nil {
 		return nil, "", err
@@ -311,5 +265,5 @@ func newNoteSigner(rnd *detRand) (note.Signer, string, error) {
 
 // sealTestShare re-seals a fixed share of index 1 to pub.
 func sealTestShare(pub []byte, requestID, complaintID string) ([]byte, error) {
-	return seal.Reseal(newDetRand(8), seal.Share{Index: 1, Value: bytes.Repeat([]byte{5}, seal.ShareSize)}, pub, requestID, complaintID)
+	return seal.Reseal(testkit.Rand(8), seal.Share{Index: 1, Value: bytes.Repeat([]byte{5}, seal.ShareSize)}, pub, requestID, complaintID)
 }

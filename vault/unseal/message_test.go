@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"kotak/crypto/seal"
+	"kotak/internal/testkit"
 	"kotak/keys"
 )
 
@@ -165,7 +166,7 @@ func TestSignVerify(t *testing.T) {
 func TestCheckResealedShare(t *testing.T) {
 	rc := newRecipient(t, 3)
 	sh := seal.Share{Index: 2, Value: bytes.Repeat([]byte{7}, seal.ShareSize)}
-	b, err := seal.Reseal(newDetRand(4), sh, rc.pub, "UNS-ABCDEFGHJKMNP", "KTK-0123456789ABC")
+	b, err := seal.Reseal(testkit.Rand(4), sh, rc.pub, "UNS-ABCDEFGHJKMNP", "KTK-0123456789ABC")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"kotak/internal/testkit"
 	"kotak/vault"
 	"kotak/vault/auditlog"
 )
@@ -470,7 +471,7 @@ func TestDeferral(t *testing.T) {
 }
 
 func TestDisclosureProof(t *testing.T) {
-	rnd := newDetRand(5)
+	rnd := testkit.Rand(5)
 	signer, vkey, err := newNoteSigner(rnd)
 	if err != nil {
 		t.Fatal(err)
