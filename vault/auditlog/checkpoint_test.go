@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +16,40 @@ import (
 
 	"kotak/vault"
 )
+
+// Concurrent first starts agree on one signer key: the key file is created
+// exclusively and the losers load the winner's.
+func TestLoadOrCreateSignerConcurrentFirstStart(t *testing.T) {
+	dir := t.TempDir()
+	const n = 6
+	vkeys := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, vkeys[i], errs[i] = LoadOrCreateSigner(dir, "lapor.example.id", newDetRand(byte(20+i)))
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("caller %d: %v", i, errs[i])
+		}
+		if vkeys[i] != vkeys[0] {
+			t.Fatalf("caller %d got another key", i)
+		}
+	}
+	if vkeys[1] == "" {
+		t.Fatal("no key")
+	}
+	if pub, _ := os.ReadFile(filepath.Join(dir, VerifierKeyFile)); string(pub) != vkeys[0]+"\n" {
+		t.Fatalf("public file %q", pub)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("directory holds %d entries (%v), want the two key files", len(entries), err)
+	}
+}
 
 func TestLoadOrCreateSigner(t *testing.T) {
 	dir := t.TempDir()

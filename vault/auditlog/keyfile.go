@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
-	"kotak/keys"
+	"kotak/internal/fsutil"
 )
 
 // Key file names in the data directory.
@@ -28,7 +28,8 @@ const maxKeyFile = 1024
 // LoadOrCreateSigner returns the checkpoint signer of the log of instance,
 // kept in dir/SignerKeyFile, and its verifier key. At first start it makes
 // an Ed25519 key from rnd and writes it with mode 0600 (created
-// exclusively, synced to disk). It (re)writes dir/VerifierKeyFile whenever
+// exclusively, never partly, synced to disk with its directory:
+// fsutil.WriteExclusive). It (re)writes dir/VerifierKeyFile whenever
 // that file is missing or differs. An existing key file readable by group
 // or others is refused (ErrKeyFileMode); one made for another origin is
 // refused (ErrKeyMismatch): changing the instance would start a new log.
@@ -45,8 +46,10 @@ func LoadOrCreateSigner(dir, instance string, rnd io.Reader) (note.Signer, strin
 			return nil, "", fmt.Errorf("auditlog: generating signer key: %w", gerr)
 		}
 		data = []byte(skey + "\n")
-		if err = keys.WriteKeyFile(path, data); errors.Is(err, keys.ErrFileExists) {
+		if err = fsutil.WriteExclusive(path, data, 0o600); errors.Is(err, fs.ErrExist) {
 			data, err = readKeyFile(path) // made meanwhile by another process
+		} else if err != nil {
+			err = fmt.Errorf("auditlog: %w", err)
 		}
 	}
 	if err != nil {
@@ -96,32 +99,13 @@ func readKeyFile(path string) ([]byte, error) {
 	return data, nil
 }
 
-// writePublic replaces path by data (mode 0644) unless it already holds it.
+// writePublic replaces path by data (mode 0644) unless it already holds it
+// (fsutil.WriteReplace: atomic, synced with its directory).
 func writePublic(path string, data []byte) error {
 	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
 		return nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".audit-pub-*")
-	if err != nil {
-		return fmt.Errorf("auditlog: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("auditlog: %w", err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("auditlog: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("auditlog: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("auditlog: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := fsutil.WriteReplace(path, data, 0o644); err != nil {
 		return fmt.Errorf("auditlog: %w", err)
 	}
 	return nil
