@@ -99,15 +99,8 @@ func (l *Log) Inclusion(index, size int64) (*InclusionResponse, error) {
 			}
 			size = t.N
 		}
-		n, err := readSize(g)
-		if err != nil {
+		if err := checkInclusion(g, index, size); err != nil {
 			return err
-		}
-		switch {
-		case size < 1 || size > n:
-			return &QueryError{Field: "size", Err: ErrRange}
-		case index < 0 || index >= size:
-			return &QueryError{Field: "index", Err: ErrRange}
 		}
 		entry := g.Get(bucketEntries, indexKey(index))
 		if entry == nil || !json.Valid(entry) {

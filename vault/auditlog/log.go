@@ -198,20 +198,32 @@ func provableSize(g getter) (int64, error) {
 func (l *Log) InclusionProof(index, size int64) (tlog.RecordProof, error) {
 	var p tlog.RecordProof
 	err := l.view(func(g getter) error {
-		n, err := readSize(g)
-		if err != nil {
+		if err := checkInclusion(g, index, size); err != nil {
 			return err
 		}
-		switch {
-		case size < 1 || size > n:
-			return &QueryError{Field: "size", Err: ErrRange}
-		case index < 0 || index >= size:
-			return &QueryError{Field: "index", Err: ErrRange}
-		}
+		var err error
 		p, err = tlog.ProveRecord(size, index, hashReader{g})
 		return err
 	})
 	return p, err
+}
+
+// checkInclusion checks that an inclusion proof of entry index in the tree
+// of size entries can be asked for: 1 <= size <= the log's size (else a
+// *QueryError for "size") and 0 <= index < size (else one for "index"),
+// both matching ErrRange. InclusionProof and Inclusion both use it.
+func checkInclusion(g getter, index, size int64) error {
+	n, err := readSize(g)
+	if err != nil {
+		return err
+	}
+	switch {
+	case size < 1 || size > n:
+		return &QueryError{Field: "size", Err: ErrRange}
+	case index < 0 || index >= size:
+		return &QueryError{Field: "index", Err: ErrRange}
+	}
+	return nil
 }
 
 // ConsistencyProof proves that the tree of oldSize entries is a prefix of
