@@ -458,12 +458,7 @@ func (s *Service) Get(a vault.Actor, id string) (*Request, error) {
 	if err := s.mayRead(a); err != nil {
 		return nil, err
 	}
-	var r *record
-	err := s.st.View(func(tx vault.Tx) error {
-		var err error
-		r, err = getRecord(tx, id)
-		return err
-	})
+	r, err := s.load(id)
 	if err != nil {
 		return nil, err
 	}
@@ -474,16 +469,22 @@ func (s *Service) Get(a vault.Actor, id string) (*Request, error) {
 		if _, err := s.expireNow(id); err != nil {
 			return nil, err
 		}
-		err = s.st.View(func(tx vault.Tx) error {
-			var err error
-			r, err = getRecord(tx, id)
-			return err
-		})
-		if err != nil {
+		if r, err = s.load(id); err != nil {
 			return nil, err
 		}
 	}
 	return s.view(r, false)
+}
+
+// load reads request id in its own read transaction.
+func (s *Service) load(id string) (*record, error) {
+	var r *record
+	err := s.st.View(func(tx vault.Tx) error {
+		var err error
+		r, err = getRecord(tx, id)
+		return err
+	})
+	return r, err
 }
 
 func (s *Service) mayRead(a vault.Actor) error {
@@ -503,7 +504,14 @@ func (s *Service) visible(a vault.Actor, r *record) error {
 // expireNow expires request id if it is pending and due; it reports
 // whether it did.
 func (s *Service) expireNow(id string) (bool, error) {
-	now := s.now().UTC()
+	return s.expireIfDue(id, s.now())
+}
+
+// expireIfDue expires request id, with its audit entry, in one durable
+// write transaction if at now it is still pending and its expiry has come;
+// it reports whether it did. A request decided or expired meanwhile is left
+// as it is.
+func (s *Service) expireIfDue(id string, now time.Time) (bool, error) {
 	done := false
 	err := s.st.Update(func(tx vault.Tx) error {
 		done = false
@@ -512,10 +520,10 @@ func (s *Service) expireNow(id string) (bool, error) {
 			return err
 		}
 		if r.Status != StatusPending || now.Before(r.Expires) {
-			return nil
+			return nil // decided or expired meanwhile
 		}
 		done = true
-		return s.expire(tx, r, now)
+		return s.expire(tx, r, now.UTC())
 	})
 	return done, err
 }
@@ -538,19 +546,7 @@ func (s *Service) Expire(now time.Time) (int, error) {
 	}
 	n := 0
 	for _, id := range ids {
-		done := false
-		err := s.st.Update(func(tx vault.Tx) error {
-			done = false
-			r, err := getRecord(tx, id)
-			if err != nil {
-				return err
-			}
-			if r.Status != StatusPending || now.Before(r.Expires) {
-				return nil // decided or expired meanwhile
-			}
-			done = true
-			return s.expire(tx, r, now.UTC())
-		})
+		done, err := s.expireIfDue(id, now)
 		if err != nil {
 			return n, err
 		}
