@@ -25,6 +25,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"kotak/internal/fsutil"
 )
 
 // Errors returned by this package. Match them with errors.Is.
@@ -438,14 +440,10 @@ func (c *Cursor) Seek(seek []byte) (key, value []byte) {
 }
 
 // SyncDir fsyncs a directory so that a file just created in it survives a
-// crash. Open calls it after creating the database file.
+// crash (fsutil.SyncDir; errors are prefixed "store: sync dir: "). Open
+// calls it after creating the database file.
 func SyncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("store: sync dir: %w", err)
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil {
+	if err := fsutil.SyncDir(dir); err != nil {
 		return fmt.Errorf("store: sync dir: %w", err)
 	}
 	return nil
