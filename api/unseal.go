@@ -33,17 +33,19 @@ func (s *Server) unsealRoutes(v1 *echo.Group) {
 
 var b64 = base64.StdEncoding.Strict()
 
-type unsealRequestBody struct {
+// UnsealFiling is the body of POST /api/v1/unseal-requests. RecipientKey
+// is the officer's packed X-Wing public key in standard base64.
+type UnsealFiling struct {
 	ComplaintID        string `json:"complaint_id"`
 	LegalBasis         string `json:"legal_basis"`
 	Justification      string `json:"justification"`
 	RecipientKey       string `json:"recipient_key"`
 	NoticeDeferralDays int    `json:"notice_deferral_days"`
 
-	key []byte
+	key []byte // RecipientKey decoded, by validate
 }
 
-func (b *unsealRequestBody) validate() *Error {
+func (b *UnsealFiling) validate() *Error {
 	switch {
 	case b.ComplaintID == "":
 		return fieldError("complaint_id", "required")
@@ -62,26 +64,30 @@ func (b *unsealRequestBody) validate() *Error {
 	return nil
 }
 
-type approvalBody struct {
-	AuditorID   string `json:"auditor_id"`
-	Decision    string `json:"decision"`
-	SealedShare string `json:"sealed_share"`
-	Signature   string `json:"signature"`
+// UnsealDecision is the body of POST /api/v1/unseal-requests/{id}/approvals:
+// an auditor's signed approval (with the share re-sealed to the recipient
+// key) or denial (without one). SealedShare and Signature are standard
+// base64.
+type UnsealDecision struct {
+	AuditorID   string         `json:"auditor_id"`
+	Decision    unseal.Verdict `json:"decision"`
+	SealedShare string         `json:"sealed_share"`
+	Signature   string         `json:"signature"`
 
-	share, sig []byte
+	share, sig []byte // SealedShare and Signature decoded, by validate
 }
 
-func (b *approvalBody) validate() *Error {
+func (b *UnsealDecision) validate() *Error {
 	switch {
 	case b.AuditorID == "":
 		return fieldError("auditor_id", "required")
-	case !unseal.Verdict(b.Decision).Valid():
+	case !b.Decision.Valid():
 		return fieldError("decision", "must be approve or deny")
 	case b.Signature == "":
 		return fieldError("signature", "required")
-	case b.Decision == string(unseal.Approve) && b.SealedShare == "":
+	case b.Decision == unseal.Approve && b.SealedShare == "":
 		return fieldError("sealed_share", "required for an approval")
-	case b.Decision == string(unseal.Deny) && b.SealedShare != "":
+	case b.Decision == unseal.Deny && b.SealedShare != "":
 		return fieldError("sealed_share", "must be empty for a denial")
 	}
 	var err error
@@ -94,8 +100,22 @@ func (b *approvalBody) validate() *Error {
 	return nil
 }
 
-// unsealView is a request as its parties see it.
-type unsealView struct {
+// UnsealDecisionResult is the answer to an UnsealDecision: the request's
+// status and counts after it.
+type UnsealDecisionResult struct {
+	Approvals int            `json:"approvals"`
+	Decision  unseal.Verdict `json:"decision"`
+	Denials   int            `json:"denials"`
+	RequestID string         `json:"request_id"`
+	Status    unseal.Status  `json:"status"`
+	Threshold int            `json:"threshold"`
+}
+
+// UnsealRequest is a request as its parties see it: the answer of
+// POST /api/v1/unseal-requests and GET /api/v1/unseal-requests/{id}.
+// Binary values are standard base64; Keyring is the keyring's canonical
+// text.
+type UnsealRequest struct {
 	ID                      string           `json:"id"`
 	Status                  unseal.Status    `json:"status"`
 	ComplaintID             string           `json:"complaint_id"`
@@ -114,13 +134,13 @@ type unsealView struct {
 	ExpiresAt               time.Time        `json:"expires_at"`
 	ClosedAt                time.Time        `json:"closed_at,omitzero"`
 	NoticeAt                time.Time        `json:"notice_at,omitzero"`
-	Complaint               *vault.Complaint `json:"complaint,omitempty"`     // auditors only
+	Complaint               *vault.Complaint `json:"complaint,omitempty"`     // auditors only; nil once shredded
 	SealedRecord            string           `json:"sealed_record,omitempty"` // auditors only
 	Keyring                 string           `json:"keyring,omitempty"`       // auditors only
 }
 
-func newUnsealView(q *unseal.Request) *unsealView {
-	return &unsealView{
+func newUnsealView(q *unseal.Request) *UnsealRequest {
+	return &UnsealRequest{
 		ID: q.ID, Status: q.Status, ComplaintID: q.ComplaintID, Requester: q.Requester, LegalBasis: q.LegalBasis,
 		Justification: q.Justification, RecipientKey: b64.EncodeToString(q.RecipientKey),
 		RecipientKeyFingerprint: unseal.RecipientFingerprint(q.RecipientKey), NoticeDeferralDays: q.DeferralDays,
@@ -129,7 +149,8 @@ func newUnsealView(q *unseal.Request) *unsealView {
 	}
 }
 
-type decisionView struct {
+// UnsealDecisionItem is one auditor's decision in UnsealApprovals.
+type UnsealDecisionItem struct {
 	AuditorID   string         `json:"auditor_id"`
 	Index       int            `json:"index"`
 	Decision    unseal.Verdict `json:"decision"`
@@ -138,23 +159,26 @@ type decisionView struct {
 	SealedShare string         `json:"sealed_share,omitempty"`
 }
 
-type approvalsView struct {
-	RequestID    string         `json:"request_id"`
-	ComplaintID  string         `json:"complaint_id"`
-	Status       unseal.Status  `json:"status"`
-	Threshold    int            `json:"threshold"`
-	Approvals    int            `json:"approvals"`
-	Denials      int            `json:"denials"`
-	Items        []decisionView `json:"items"`
-	SealedRecord string         `json:"sealed_record,omitempty"` // the filing officer, once approved
-	Keyring      string         `json:"keyring,omitempty"`       // the filing officer, once approved
+// UnsealApprovals is the answer of GET /api/v1/unseal-requests/{id}/approvals:
+// the decisions so far; for the filing officer of an approved request also
+// the sealed record and the keyring that open the re-sealed shares.
+type UnsealApprovals struct {
+	RequestID    string               `json:"request_id"`
+	ComplaintID  string               `json:"complaint_id"`
+	Status       unseal.Status        `json:"status"`
+	Threshold    int                  `json:"threshold"`
+	Approvals    int                  `json:"approvals"`
+	Denials      int                  `json:"denials"`
+	Items        []UnsealDecisionItem `json:"items"`
+	SealedRecord string               `json:"sealed_record,omitempty"` // the filing officer, once approved
+	Keyring      string               `json:"keyring,omitempty"`       // the filing officer, once approved
 }
 
-func newApprovalsView(q *unseal.Request) *approvalsView {
-	v := &approvalsView{RequestID: q.ID, ComplaintID: q.ComplaintID, Status: q.Status, Threshold: q.Threshold,
-		Approvals: q.Approvals, Denials: q.Denials, Items: make([]decisionView, 0, len(q.Decisions))}
+func newApprovalsView(q *unseal.Request) *UnsealApprovals {
+	v := &UnsealApprovals{RequestID: q.ID, ComplaintID: q.ComplaintID, Status: q.Status, Threshold: q.Threshold,
+		Approvals: q.Approvals, Denials: q.Denials, Items: make([]UnsealDecisionItem, 0, len(q.Decisions))}
 	for _, d := range q.Decisions {
-		dv := decisionView{AuditorID: d.AuditorID, Index: d.Index, Decision: d.Verdict, Time: d.Time,
+		dv := UnsealDecisionItem{AuditorID: d.AuditorID, Index: d.Index, Decision: d.Verdict, Time: d.Time,
 			Signature: b64.EncodeToString(d.Signature)}
 		if len(d.SealedShare) > 0 {
 			dv.SealedShare = b64.EncodeToString(d.SealedShare)
@@ -181,7 +205,7 @@ func (s *Server) fileUnseal(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var b unsealRequestBody
+	var b UnsealFiling
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
@@ -196,14 +220,24 @@ func (s *Server) fileUnseal(c echo.Context) error {
 	return c.JSON(http.StatusCreated, newUnsealView(q))
 }
 
-func (s *Server) getUnseal(c echo.Context) error {
+// unsealFor is the request named by the path, as the session's actor may
+// see it.
+func (s *Server) unsealFor(c echo.Context) (*session, *unseal.Request, error) {
 	ss := sessionOf(c)
 	if ss == nil {
-		return errUnauthorized
+		return nil, nil, errUnauthorized
 	}
 	q, err := s.cfg.Unseal.Get(ss.actor, c.Param("id"))
 	if err != nil {
-		return unsealError(err)
+		return nil, nil, unsealError(err)
+	}
+	return ss, q, nil
+}
+
+func (s *Server) getUnseal(c echo.Context) error {
+	ss, q, err := s.unsealFor(c)
+	if err != nil {
+		return err
 	}
 	v := newUnsealView(q)
 	if ss.actor.Role == vault.RoleAuditor {
@@ -231,29 +265,23 @@ func (s *Server) decideUnseal(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var b approvalBody
+	var b UnsealDecision
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
 	q, err := s.cfg.Unseal.Decide(ss.actor, ss.user.AuditorID, c.Param("id"), unseal.DecisionInput{
-		AuditorID: b.AuditorID, Verdict: unseal.Verdict(b.Decision), SealedShare: b.share, Signature: b.sig})
+		AuditorID: b.AuditorID, Verdict: b.Decision, SealedShare: b.share, Signature: b.sig})
 	if err != nil {
 		return unsealError(err)
 	}
-	return c.JSON(http.StatusCreated, map[string]any{
-		"request_id": q.ID, "status": q.Status, "decision": b.Decision,
-		"approvals": q.Approvals, "denials": q.Denials, "threshold": q.Threshold,
-	})
+	return c.JSON(http.StatusCreated, UnsealDecisionResult{RequestID: q.ID, Status: q.Status, Decision: b.Decision,
+		Approvals: q.Approvals, Denials: q.Denials, Threshold: q.Threshold})
 }
 
 func (s *Server) unsealApprovals(c echo.Context) error {
-	ss := sessionOf(c)
-	if ss == nil {
-		return errUnauthorized
-	}
-	q, err := s.cfg.Unseal.Get(ss.actor, c.Param("id"))
+	ss, q, err := s.unsealFor(c)
 	if err != nil {
-		return unsealError(err)
+		return err
 	}
 	if q.Status != unseal.StatusApproved || ss.actor.Role == vault.RoleAuditor {
 		return c.JSON(http.StatusOK, newApprovalsView(q))
@@ -270,44 +298,38 @@ func (s *Server) unsealApprovals(c echo.Context) error {
 	return c.JSON(http.StatusOK, v)
 }
 
+// unsealErrors maps the unseal service's errors to answers, first match
+// first.
+var unsealErrors = []struct {
+	err    error
+	answer *Error
+}{
+	{unseal.ErrNotFound, errNotFound},
+	{unseal.ErrForbidden, errForbidden},
+	{unseal.ErrLegalBasis, fieldError("legal_basis", "not a legal basis the policy allows")},
+	{unseal.ErrJustification, fieldError("justification", "must be 20 to 4000 characters of text")},
+	{unseal.ErrRecipientKey, fieldError("recipient_key", "must be a packed X-Wing public key")},
+	{unseal.ErrDeferral, fieldError("notice_deferral_days", "longer than the policy allows")},
+	{unseal.ErrNotSealed, apiError(http.StatusConflict, "not_sealed", "the complaint has no sealed record for this keyring")},
+	{unseal.ErrTooManyOpen, apiError(http.StatusConflict, "too_many_open_requests", "too many open requests for this account")},
+	{unseal.ErrUnknownAuditor, fieldError("auditor_id", "not an auditor of the keyring")},
+	{unseal.ErrDecision, fieldError("decision", "must be approve or deny")},
+	{unseal.ErrShare, fieldError("sealed_share", "not a re-sealed share for this auditor")},
+	{unseal.ErrSignature, &Error{Status: http.StatusBadRequest, Code: "bad_signature", Field: "signature",
+		Message: "the signature does not verify for this request, record, recipient key and share"}},
+	{unseal.ErrDuplicate, apiError(http.StatusConflict, "duplicate_decision", "this auditor has already decided")},
+	{unseal.ErrClosed, apiError(http.StatusConflict, "request_closed", "the request is already closed")},
+	{unseal.ErrExpired, apiError(http.StatusConflict, "request_expired", "the request has expired")},
+	{unseal.ErrNotApproved, apiError(http.StatusConflict, "not_approved", "the request is not approved")},
+}
+
 // unsealError maps the unseal service's errors; others go to the central
 // mapper (vault errors) or are internal.
 func unsealError(err error) error {
-	conflict := func(code, msg string) *Error { return apiError(http.StatusConflict, code, msg) }
-	switch {
-	case errors.Is(err, unseal.ErrNotFound):
-		return errNotFound
-	case errors.Is(err, unseal.ErrForbidden):
-		return errForbidden
-	case errors.Is(err, unseal.ErrLegalBasis):
-		return fieldError("legal_basis", "not a legal basis the policy allows")
-	case errors.Is(err, unseal.ErrJustification):
-		return fieldError("justification", "must be 20 to 4000 characters of text")
-	case errors.Is(err, unseal.ErrRecipientKey):
-		return fieldError("recipient_key", "must be a packed X-Wing public key")
-	case errors.Is(err, unseal.ErrDeferral):
-		return fieldError("notice_deferral_days", "longer than the policy allows")
-	case errors.Is(err, unseal.ErrNotSealed):
-		return conflict("not_sealed", "the complaint has no sealed record for this keyring")
-	case errors.Is(err, unseal.ErrTooManyOpen):
-		return conflict("too_many_open_requests", "too many open requests for this account")
-	case errors.Is(err, unseal.ErrUnknownAuditor):
-		return fieldError("auditor_id", "not an auditor of the keyring")
-	case errors.Is(err, unseal.ErrDecision):
-		return fieldError("decision", "must be approve or deny")
-	case errors.Is(err, unseal.ErrShare):
-		return fieldError("sealed_share", "not a re-sealed share for this auditor")
-	case errors.Is(err, unseal.ErrSignature):
-		return &Error{Status: http.StatusBadRequest, Code: "bad_signature", Field: "signature",
-			Message: "the signature does not verify for this request, record, recipient key and share"}
-	case errors.Is(err, unseal.ErrDuplicate):
-		return conflict("duplicate_decision", "this auditor has already decided")
-	case errors.Is(err, unseal.ErrClosed):
-		return conflict("request_closed", "the request is already closed")
-	case errors.Is(err, unseal.ErrExpired):
-		return conflict("request_expired", "the request has expired")
-	case errors.Is(err, unseal.ErrNotApproved):
-		return conflict("not_approved", "the request is not approved")
+	for _, m := range unsealErrors {
+		if errors.Is(err, m.err) {
+			return m.answer
+		}
 	}
 	return err
 }

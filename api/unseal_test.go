@@ -364,7 +364,7 @@ func FuzzApprovalBody(f *testing.F) {
 	rid, _, _ := u.fileRequest(c.id, 1)
 	q := u.auditorView("auditor1", rid)
 	good := approvalJSON(f, u.kr, u.ids[0], q, unseal.Approve, nil)
-	var genuine approvalBody
+	var genuine UnsealDecision
 	if err := decodeStrict([]byte(good), &genuine); err != nil {
 		f.Fatal(err)
 	}
@@ -385,7 +385,7 @@ func FuzzApprovalBody(f *testing.F) {
 			t.Fatalf("status %d for %q", res.Code, body)
 		}
 		if res.Code == http.StatusCreated {
-			var b approvalBody
+			var b UnsealDecision
 			if err := decodeStrict(body, &b); err != nil || b.AuditorID != genuine.AuditorID || b.Decision != genuine.Decision ||
 				!bytes.Equal(b.sig, genuine.sig) || !bytes.Equal(b.share, genuine.share) {
 				t.Fatalf("accepted a decision that is not the genuine one: %q", body)
