@@ -1,40 +1,20 @@
 package vault
 
 import (
-	"crypto/ed25519"
 	"errors"
-	"fmt"
-	"math/rand/v2"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"kotak/crypto/seal"
+	"kotak/internal/testkit"
 	"kotak/keys"
 	"kotak/vault/redact"
 	"kotak/vault/store"
 )
 
 var wib = time.FixedZone("WIB", 7*3600)
-
-// detRand is a deterministic, concurrency-safe randomness source.
-type detRand struct {
-	mu sync.Mutex
-	c  *rand.ChaCha8
-}
-
-func newDetRand(seed byte) *detRand {
-	var s [32]byte
-	s[0] = seed
-	return &detRand{c: rand.NewChaCha8(s)}
-}
-
-func (r *detRand) Read(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.c.Read(p)
-}
 
 // fakeClock is an injected clock tests move by hand.
 type fakeClock struct {
@@ -66,36 +46,14 @@ type testRing struct {
 	ids []*keys.Identity
 }
 
-var (
-	ringOnce sync.Once
-	ring     testRing
-)
-
-// testKeyring may be called with a nil t (from the crash child).
+// testKeyring returns testkit's 2-of-3 keyring. It may be called with a
+// nil t (from the crash child).
 func testKeyring(t testing.TB) testRing {
 	if t != nil {
 		t.Helper()
 	}
-	ringOnce.Do(func() {
-		rnd := newDetRand(99)
-		var auditors []keys.Auditor
-		for i := 1; i <= 3; i++ {
-			id, err := keys.GenerateIdentity(rnd, fmt.Sprintf("auditor-%d", i), fmt.Sprintf("Auditor %d", i))
-			if err != nil {
-				panic(err)
-			}
-			ring.ids = append(ring.ids, id)
-			auditors = append(auditors, id.Public())
-		}
-		seed := make([]byte, ed25519.SeedSize)
-		_, _ = rnd.Read(seed)
-		kr, err := keys.NewKeyring(ed25519.NewKeyFromSeed(seed), 2, auditors)
-		if err != nil {
-			panic(err)
-		}
-		ring.kr = kr
-	})
-	return ring
+	kr, ids := testkit.Keyring(t, 3, 2)
+	return testRing{kr, ids}
 }
 
 // env is an open test vault with its clock and keyring.
@@ -114,7 +72,7 @@ var start = time.Date(2026, 3, 17, 10, 0, 0, 0, wib)
 func newEnv(t testing.TB, mod ...func(*Options)) *env {
 	t.Helper()
 	e := &env{dir: t.TempDir(), clock: &fakeClock{t: start}, ring: testKeyring(t)}
-	e.opts = Options{Keyring: e.ring.kr, Rand: newDetRand(1), Now: e.clock.Now}
+	e.opts = Options{Keyring: e.ring.kr, Rand: testkit.Rand(1), Now: e.clock.Now}
 	for _, m := range mod {
 		m(&e.opts)
 	}

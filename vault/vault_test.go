@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"kotak/internal/testkit"
 	"kotak/vault/redact"
 )
 
@@ -477,7 +478,7 @@ func TestMasterKeyIsNeeded(t *testing.T) {
 }
 
 func TestIDs(t *testing.T) {
-	rnd := newDetRand(5)
+	rnd := testkit.Rand(5)
 	seen := map[string]bool{}
 	for range 2000 {
 		id, err := drawID(rnd)
