@@ -2,37 +2,17 @@ package staff
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
 
-	"kotak/keys"
+	"kotak/internal/testkit"
 	"kotak/vault"
 )
 
 // tinyParams keep argon2id fast in tests; production uses DefaultParams.
 var tinyParams = Params{Time: 1, MemoryKiB: 64, Threads: 1}
-
-// detRand is a deterministic, concurrency-safe randomness source.
-type detRand struct {
-	mu sync.Mutex
-	c  *rand.ChaCha8
-}
-
-func newDetRand(seed byte) *detRand {
-	var s [32]byte
-	s[0] = seed
-	return &detRand{c: rand.NewChaCha8(s)}
-}
-
-func (r *detRand) Read(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.c.Read(p)
-}
 
 // fakeClock is an injected clock tests move by hand.
 type fakeClock struct {
@@ -52,35 +32,11 @@ func (c *fakeClock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-var (
-	ringOnce sync.Once
-	ring     *keys.Keyring
-)
-
-// testKeyring is a 1-of-1 ministry keyring, made once.
-func testKeyring(t testing.TB) *keys.Keyring {
-	t.Helper()
-	ringOnce.Do(func() {
-		rnd := newDetRand(99)
-		id, err := keys.GenerateIdentity(rnd, "auditor-1", "Auditor 1")
-		if err != nil {
-			panic(err)
-		}
-		seed := make([]byte, ed25519.SeedSize)
-		_, _ = rnd.Read(seed)
-		kr, err := keys.NewKeyring(ed25519.NewKeyFromSeed(seed), 1, []keys.Auditor{id.Public()})
-		if err != nil {
-			panic(err)
-		}
-		ring = kr
-	})
-	return ring
-}
-
 // openVault opens a vault in a temporary directory with the service's buckets.
 func openVault(t testing.TB) *vault.Vault {
 	t.Helper()
-	v, err := vault.Open(t.TempDir(), vault.Options{Keyring: testKeyring(t), Rand: newDetRand(1), Buckets: Buckets})
+	kr, _ := testkit.Keyring(t, 1, 1)
+	v, err := vault.Open(t.TempDir(), vault.Options{Keyring: kr, Rand: testkit.Rand(1), Buckets: Buckets})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +56,7 @@ type env struct {
 func newEnv(t testing.TB, mod ...func(*Options)) *env {
 	t.Helper()
 	e := &env{v: openVault(t), clock: &fakeClock{t: start}}
-	e.opts = Options{Rand: newDetRand(2), Now: e.clock.Now, Params: tinyParams}
+	e.opts = Options{Rand: testkit.Rand(2), Now: e.clock.Now, Params: tinyParams}
 	for _, m := range mod {
 		m(&e.opts)
 	}

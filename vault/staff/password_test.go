@@ -4,12 +4,14 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"kotak/internal/testkit"
 )
 
 // goodHash is a canonical hash of "kata sandi yang panjang" with tinyParams.
 func goodHash(t testing.TB) string {
 	t.Helper()
-	h, err := newHash(newDetRand(5), pw, tinyParams)
+	h, err := newHash(testkit.Rand(5), pw, tinyParams)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +119,7 @@ func TestHashVerify(t *testing.T) {
 		}
 	}
 	// Two hashes of one password differ (fresh salt), and both verify.
-	h2, _ := newHash(newDetRand(6), pw, tinyParams)
+	h2, _ := newHash(testkit.Rand(6), pw, tinyParams)
 	if h2.String() == h.String() || !h2.verify(pw) {
 		t.Fatal("salt is not fresh per hash")
 	}
