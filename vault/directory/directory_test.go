@@ -1,46 +1,21 @@
 package directory
 
 import (
-	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
-	"kotak/keys"
+	"kotak/internal/testkit"
 	"kotak/vault"
 )
 
-var (
-	ringOnce sync.Once
-	ring     *keys.Keyring
-)
-
-func testKeyring() *keys.Keyring {
-	ringOnce.Do(func() {
-		var seed [32]byte
-		rnd := rand.NewChaCha8(seed)
-		id, err := keys.GenerateIdentity(rnd, "auditor-1", "Auditor 1")
-		if err != nil {
-			panic(err)
-		}
-		root := make([]byte, ed25519.SeedSize)
-		_, _ = rnd.Read(root)
-		kr, err := keys.NewKeyring(ed25519.NewKeyFromSeed(root), 1, []keys.Auditor{id.Public()})
-		if err != nil {
-			panic(err)
-		}
-		ring = kr
-	})
-	return ring
-}
-
 func openVault(t testing.TB, mod ...func(*vault.Options)) *vault.Vault {
 	t.Helper()
-	opts := vault.Options{Keyring: testKeyring(), Buckets: Buckets}
+	kr, _ := testkit.Keyring(t, 1, 1)
+	opts := vault.Options{Keyring: kr, Buckets: Buckets}
 	for _, m := range mod {
 		m(&opts)
 	}
