@@ -235,6 +235,19 @@ func getUser(tx vault.Tx, username string) (*userRecord, error) {
 	return decodeUser([]byte(username), raw)
 }
 
+// existingUser is getUser for an account that must exist: ErrNotFound if
+// there is none.
+func existingUser(tx vault.Tx, username string) (*userRecord, error) {
+	r, err := getUser(tx, username)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, ErrNotFound
+	}
+	return r, nil
+}
+
 func decodeUser(key, raw []byte) (*userRecord, error) {
 	var r userRecord
 	if err := json.Unmarshal(raw, &r); err != nil || r.V != recordVersion ||
@@ -491,12 +504,9 @@ func (s *Service) User(username string) (*User, error) {
 	}
 	var u *User
 	err := s.st.View(func(tx vault.Tx) error {
-		r, err := getUser(tx, username)
+		r, err := existingUser(tx, username)
 		if err != nil {
 			return err
-		}
-		if r == nil {
-			return ErrNotFound
 		}
 		u = r.user()
 		return nil
@@ -518,24 +528,8 @@ func (s *Service) SetPassword(username, password string) error {
 	if err != nil {
 		return err
 	}
-	now := s.now().UTC()
-	return s.st.Update(func(tx vault.Tx) error {
-		r, err := getUser(tx, username)
-		if err != nil {
-			return err
-		}
-		if r == nil {
-			return ErrNotFound
-		}
-		r.Hash = h.String()
-		if err := putUser(tx, r); err != nil {
-			return err
-		}
-		if err := revokeAll(tx, username); err != nil {
-			return err
-		}
-		return s.event(tx, now, ActionPasswordSet, r)
-	})
+	stored := h.String()
+	return s.changeUser(username, ActionPasswordSet, func(r *userRecord) { r.Hash = stored })
 }
 
 // Disable disables the account and revokes all its sessions in the same
@@ -546,23 +540,29 @@ func (s *Service) Disable(username string) error {
 	if err := checkUsername(username); err != nil {
 		return err
 	}
+	return s.changeUser(username, ActionUserDisable, func(r *userRecord) { r.Disabled = true })
+}
+
+// changeUser applies change to username's stored account, revokes all its
+// sessions and reports act, in one durable write transaction: when it
+// returns nil, all of it is committed. Unknown accounts are ErrNotFound.
+// change may run more than once (see vault.Store.Update) and must only set
+// fields of the record it is given.
+func (s *Service) changeUser(username string, act Action, change func(*userRecord)) error {
 	now := s.now().UTC()
 	return s.st.Update(func(tx vault.Tx) error {
-		r, err := getUser(tx, username)
+		r, err := existingUser(tx, username)
 		if err != nil {
 			return err
 		}
-		if r == nil {
-			return ErrNotFound
-		}
-		r.Disabled = true
+		change(r)
 		if err := putUser(tx, r); err != nil {
 			return err
 		}
 		if err := revokeAll(tx, username); err != nil {
 			return err
 		}
-		return s.event(tx, now, ActionUserDisable, r)
+		return s.event(tx, now, act, r)
 	})
 }
 
