@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"kotak/api"
 	"kotak/crypto/seal"
 	"kotak/keys"
 	"kotak/vault/unseal"
@@ -99,7 +100,7 @@ func runAuditorDecide(env *cmdEnv, args []string, verdict unseal.Verdict) int {
 	defer id.Wipe()
 
 	// 2. The request, as the server shows it to auditors.
-	var q requestAnswer
+	var q api.UnsealRequest
 	if err := c.call("GET", requestPath(rid, ""), nil, &q); err != nil {
 		return fail("%v", err)
 	}
@@ -122,8 +123,8 @@ func runAuditorDecide(env *cmdEnv, args []string, verdict unseal.Verdict) int {
 	if *wantFP != "" && !strings.EqualFold(strings.TrimSpace(*wantFP), fp) {
 		return fail("the request's recipient key fingerprint is %s, not the %s you were given: nothing signed", fp, printable(*wantFP))
 	}
-	if q.Status != string(unseal.StatusPending) {
-		return fail("the request is %s: nothing to decide", printable(q.Status))
+	if q.Status != unseal.StatusPending {
+		return fail("the request is %s: nothing to decide", printable(string(q.Status)))
 	}
 	if *wantFP == "" && verdict == unseal.Approve {
 		fmt.Fprintln(env.stdout, "Compare the fingerprint with the one the officer gave you before you approve.")
@@ -170,28 +171,23 @@ func runAuditorDecide(env *cmdEnv, args []string, verdict unseal.Verdict) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	var res struct {
-		Status    string `json:"status"`
-		Approvals int    `json:"approvals"`
-		Denials   int    `json:"denials"`
-		Threshold int    `json:"threshold"`
-	}
-	err = c.call("POST", requestPath(rid, "/approvals"), map[string]string{
-		"auditor_id": id.AuditorID, "decision": string(verdict),
-		"sealed_share": b64.EncodeToString(st.SealedShare), "signature": b64.EncodeToString(sig),
+	var res api.UnsealDecisionResult
+	err = c.call("POST", requestPath(rid, "/approvals"), api.UnsealDecision{
+		AuditorID: id.AuditorID, Decision: verdict,
+		SealedShare: b64.EncodeToString(st.SealedShare), Signature: b64.EncodeToString(sig),
 	}, &res)
 	if err != nil {
 		return fail("%v", err)
 	}
 	fmt.Fprintf(env.stdout, "%s signed and recorded: request %s is %s (%d of %d approvals, %d denials)\n",
-		titleCase(string(verdict)), printable(rid), printable(res.Status), res.Approvals, res.Threshold, res.Denials)
+		titleCase(string(verdict)), printable(rid), printable(string(res.Status)), res.Approvals, res.Threshold, res.Denials)
 	return 0
 }
 
 // showRequest prints what an auditor decides on. Every server-supplied
 // string goes through printable.
-func showRequest(w io.Writer, q *requestAnswer, fp string, kr *keys.Keyring) {
-	fmt.Fprintf(w, "Unseal request %s: %s, %d of %d approvals, %d denials, expires %s\n", printable(q.ID), printable(q.Status),
+func showRequest(w io.Writer, q *api.UnsealRequest, fp string, kr *keys.Keyring) {
+	fmt.Fprintf(w, "Unseal request %s: %s, %d of %d approvals, %d denials, expires %s\n", printable(q.ID), printable(string(q.Status)),
 		q.Approvals, q.Threshold, q.Denials, q.ExpiresAt.Local().Format(time.RFC1123))
 	fmt.Fprintf(w, "  complaint:      %s\n", printable(q.ComplaintID))
 	fmt.Fprintf(w, "  requested by:   %s on %s\n", printable(q.Requester), q.CreatedAt.Local().Format(time.RFC1123))
@@ -206,7 +202,7 @@ func showRequest(w io.Writer, q *requestAnswer, fp string, kr *keys.Keyring) {
 	fmt.Fprintln(w, "Justification:")
 	fmt.Fprintln(w, indent(printable(q.Justification), "  "))
 	if q.Complaint != nil {
-		fmt.Fprintf(w, "Redacted complaint (%s, %s, %s):\n", printable(q.Complaint.Category), printable(q.Complaint.Region), printable(q.Complaint.Status))
+		fmt.Fprintf(w, "Redacted complaint (%s, %s, %s):\n", printable(q.Complaint.Category), printable(q.Complaint.Region), printable(string(q.Complaint.Status)))
 		fmt.Fprintln(w, indent(printable(q.Complaint.Title), "  "))
 		fmt.Fprintln(w, indent(printable(q.Complaint.Body), "  "))
 	} else {

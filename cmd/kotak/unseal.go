@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"kotak/api"
 	"kotak/crypto/seal"
 	"kotak/keys"
 	"kotak/vault"
@@ -97,10 +98,10 @@ func runUnsealRequest(env *cmdEnv, args []string) int {
 		}
 		return fail("writing the key: %v", err)
 	}
-	var q requestAnswer
-	err = c.call("POST", "/api/v1/unseal-requests", map[string]any{
-		"complaint_id": *complaint, "legal_basis": *basis, "justification": *just,
-		"recipient_key": b64.EncodeToString(pub), "notice_deferral_days": *deferDays,
+	var q api.UnsealRequest
+	err = c.call("POST", "/api/v1/unseal-requests", api.UnsealFiling{
+		ComplaintID: *complaint, LegalBasis: *basis, Justification: *just,
+		RecipientKey: b64.EncodeToString(pub), NoticeDeferralDays: *deferDays,
 	}, &q)
 	if err != nil {
 		var ae *apiError
@@ -115,7 +116,7 @@ func runUnsealRequest(env *cmdEnv, args []string) int {
 	fmt.Fprintf(w, "filed unseal request %s\n", printable(q.ID))
 	fmt.Fprintf(w, "complaint:     %s\n", printable(q.ComplaintID))
 	fmt.Fprintf(w, "legal basis:   %s\n", printable(q.LegalBasis))
-	fmt.Fprintf(w, "status:        %s: %d of %d auditors must approve by %s\n", printable(q.Status), q.Threshold, q.Auditors,
+	fmt.Fprintf(w, "status:        %s: %d of %d auditors must approve by %s\n", printable(string(q.Status)), q.Threshold, q.Auditors,
 		q.ExpiresAt.Local().Format(time.RFC1123))
 	if q.NoticeDeferralDays > 0 {
 		fmt.Fprintf(w, "notice:        the reporter is told %d days after approval, if the auditors agree\n", q.NoticeDeferralDays)
@@ -185,7 +186,7 @@ func runUnsealReveal(env *cmdEnv, args []string) int {
 		return fail("%v", err)
 	}
 
-	var q requestAnswer
+	var q api.UnsealRequest
 	if err := c.call("GET", requestPath(rid, ""), nil, &q); err != nil {
 		return fail("%v", err)
 	}
@@ -195,16 +196,16 @@ func runUnsealReveal(env *cmdEnv, args []string) int {
 	if q.RecipientKey != b64.EncodeToString(pub) {
 		return fail("%s is not the recipient key of request %s", *keyPath, printable(rid))
 	}
-	var a approvalsAnswer
+	var a api.UnsealApprovals
 	if err := c.call("GET", requestPath(rid, "/approvals"), nil, &a); err != nil {
 		return fail("%v", err)
 	}
 	if a.RequestID != rid || a.ComplaintID != q.ComplaintID {
 		return fail("the server answered for another request")
 	}
-	if a.Status != string(unseal.StatusApproved) {
+	if a.Status != unseal.StatusApproved {
 		return fail("request %s is %s (%d of %d approvals, %d denials): nothing revealed",
-			printable(rid), printable(a.Status), a.Approvals, a.Threshold, a.Denials)
+			printable(rid), printable(string(a.Status)), a.Approvals, a.Threshold, a.Denials)
 	}
 	kr, err := revealKeyring(env, *keyringPath, a.Keyring, q.KeyringID)
 	if err != nil {
@@ -229,7 +230,7 @@ func runUnsealReveal(env *cmdEnv, args []string) int {
 	}()
 	var approvers []string
 	for _, it := range a.Items {
-		if it.Decision != string(unseal.Approve) {
+		if it.Decision != unseal.Approve {
 			continue
 		}
 		who := printable(it.AuditorID)

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"kotak/api"
 )
 
 // unsealClient talks to a kotak server's unseal endpoints for `kotak unseal`
@@ -48,13 +50,9 @@ func newUnsealClient(env *cmdEnv, server, token string) (*unsealClient, error) {
 		hc: &http.Client{Timeout: time.Minute}, ctx: env.context()}, nil
 }
 
-// apiError is the server's error answer.
-type apiError struct {
-	Status  int
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field"`
-}
+// apiError is the server's error answer (the api package's error body),
+// with the status it came with.
+type apiError api.Error
 
 func (e *apiError) Error() string {
 	s := fmt.Sprintf("server answered %d %s: %s", e.Status, e.Code, e.Message)
@@ -119,56 +117,6 @@ func (c *unsealClient) call(method, path string, in, out any) error {
 // requestPath is the path of request id (escaped: it comes from the user).
 func requestPath(id string, tail string) string {
 	return "/api/v1/unseal-requests/" + url.PathEscape(id) + tail
-}
-
-// requestAnswer is GET /api/v1/unseal-requests/{id}.
-type requestAnswer struct {
-	ID                      string    `json:"id"`
-	Status                  string    `json:"status"`
-	ComplaintID             string    `json:"complaint_id"`
-	Requester               string    `json:"requester"`
-	LegalBasis              string    `json:"legal_basis"`
-	Justification           string    `json:"justification"`
-	RecipientKey            string    `json:"recipient_key"`
-	RecipientKeyFingerprint string    `json:"recipient_key_fingerprint"`
-	NoticeDeferralDays      int       `json:"notice_deferral_days"`
-	KeyringID               string    `json:"keyring_id"`
-	Threshold               int       `json:"threshold"`
-	Auditors                int       `json:"auditors"`
-	Approvals               int       `json:"approvals"`
-	Denials                 int       `json:"denials"`
-	CreatedAt               time.Time `json:"created_at"`
-	ExpiresAt               time.Time `json:"expires_at"`
-	SealedRecord            string    `json:"sealed_record"`
-	Keyring                 string    `json:"keyring"`
-	Complaint               *struct {
-		ID       string `json:"id"`
-		Status   string `json:"status"`
-		Category string `json:"category"`
-		Region   string `json:"region"`
-		Agency   string `json:"agency"`
-		Title    string `json:"title"`
-		Body     string `json:"body"`
-	} `json:"complaint"`
-}
-
-// approvalsAnswer is GET /api/v1/unseal-requests/{id}/approvals.
-type approvalsAnswer struct {
-	RequestID    string `json:"request_id"`
-	ComplaintID  string `json:"complaint_id"`
-	Status       string `json:"status"`
-	Threshold    int    `json:"threshold"`
-	Approvals    int    `json:"approvals"`
-	Denials      int    `json:"denials"`
-	SealedRecord string `json:"sealed_record"`
-	Keyring      string `json:"keyring"`
-	Items        []struct {
-		AuditorID   string `json:"auditor_id"`
-		Index       int    `json:"index"`
-		Decision    string `json:"decision"`
-		Signature   string `json:"signature"`
-		SealedShare string `json:"sealed_share"`
-	} `json:"items"`
 }
 
 // printable makes server-supplied text safe for a terminal: control
