@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"kotak/internal/testkit"
 	"kotak/vault"
 	"kotak/vault/store"
 )
@@ -148,7 +149,7 @@ func bigLog(b *testing.B) *Log {
 				return
 			}
 		}
-		skey, vkey, _ := note.GenerateKey(newDetRand(1), "kotak/bench.example")
+		skey, vkey, _ := note.GenerateKey(testkit.Rand(1), "kotak/bench.example")
 		s, _ := note.NewSigner(skey)
 		bigVer, _ = NewVerifier(vkey)
 		_, bigErr = NewCheckpointer(st, s).SignNow()

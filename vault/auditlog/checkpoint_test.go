@@ -14,6 +14,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"kotak/internal/testkit"
 	"kotak/vault"
 )
 
@@ -27,7 +28,7 @@ func TestLoadOrCreateSignerConcurrentFirstStart(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			_, vkeys[i], errs[i] = LoadOrCreateSigner(dir, "lapor.example.id", newDetRand(byte(20+i)))
+			_, vkeys[i], errs[i] = LoadOrCreateSigner(dir, "lapor.example.id", testkit.Rand(uint64(20+i)))
 		})
 	}
 	wg.Wait()
@@ -53,7 +54,7 @@ func TestLoadOrCreateSignerConcurrentFirstStart(t *testing.T) {
 
 func TestLoadOrCreateSigner(t *testing.T) {
 	dir := t.TempDir()
-	s, vkey, err := LoadOrCreateSigner(dir, "lapor.example.id", newDetRand(5))
+	s, vkey, err := LoadOrCreateSigner(dir, "lapor.example.id", testkit.Rand(5))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestLoadOrCreateSigner(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, VerifierKeyFile), []byte("junk"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s2, vkey2, err := LoadOrCreateSigner(dir, "lapor.example.id", newDetRand(6))
+	s2, vkey2, err := LoadOrCreateSigner(dir, "lapor.example.id", testkit.Rand(6))
 	if err != nil || vkey2 != vkey || s2.KeyHash() != s.KeyHash() {
 		t.Fatalf("reload: %v, %q", err, vkey2)
 	}
@@ -128,13 +129,13 @@ func TestLoadOrCreateSigner(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			d := t.TempDir()
-			if _, _, err := LoadOrCreateSigner(d, "lapor.example.id", newDetRand(5)); err != nil {
+			if _, _, err := LoadOrCreateSigner(d, "lapor.example.id", testkit.Rand(5)); err != nil {
 				t.Fatal(err)
 			}
 			if tc.prepare != nil {
 				tc.prepare(t, d)
 			}
-			if _, _, err := LoadOrCreateSigner(d, tc.instance, newDetRand(7)); !errors.Is(err, tc.want) {
+			if _, _, err := LoadOrCreateSigner(d, tc.instance, testkit.Rand(7)); !errors.Is(err, tc.want) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
 		})
@@ -326,7 +327,7 @@ func mustHead(t testing.TB, st vault.Store) tlog.Tree {
 func TestVerifierKeyOf(t *testing.T) {
 	plus := 0
 	for seed := range 64 {
-		skey, vkey, err := note.GenerateKey(newDetRand(byte(seed)), "kotak/test.example")
+		skey, vkey, err := note.GenerateKey(testkit.Rand(uint64(seed)), "kotak/test.example")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"kotak/internal/testkit"
 	"kotak/vault"
 	"kotak/vault/store"
 )
@@ -57,14 +58,7 @@ func exampleStore() (vault.Store, func()) {
 		panic(err)
 	}
 	st := testStore{db}
-	if err := st.Update(func(tx vault.Tx) error {
-		for _, b := range Buckets {
-			if err := tx.CreateBucket(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
+	if err := createBuckets(st); err != nil {
 		panic(err)
 	}
 	return st, func() { db.Close(); os.RemoveAll(dir) }
@@ -87,7 +81,7 @@ func ExampleAppend() {
 		panic(err)
 	}
 
-	skey, vkey, _ := note.GenerateKey(newDetRand(1), "kotak/lapor.example.id")
+	skey, vkey, _ := note.GenerateKey(testkit.Rand(1), "kotak/lapor.example.id")
 	signer, _ := note.NewSigner(skey)
 	if _, err := NewCheckpointer(st, signer).SignNow(); err != nil {
 		panic(err)
@@ -101,7 +95,7 @@ func ExampleAppend() {
 }
 
 func ExampleOpenCheckpoint() {
-	skey, vkey, _ := note.GenerateKey(newDetRand(1), "kotak/lapor.example.id")
+	skey, vkey, _ := note.GenerateKey(testkit.Rand(1), "kotak/lapor.example.id")
 	signer, _ := note.NewSigner(skey)
 	verifier, _ := NewVerifier(vkey)
 
@@ -129,7 +123,7 @@ func ExampleVerify() {
 	for i := range 5 {
 		_ = st.Update(func(tx vault.Tx) error { _, err := Append(tx, testEntry(i)); return err })
 	}
-	skey, vkey, _ := note.GenerateKey(newDetRand(1), "kotak/lapor.example.id")
+	skey, vkey, _ := note.GenerateKey(testkit.Rand(1), "kotak/lapor.example.id")
 	signer, _ := note.NewSigner(skey)
 	_, _ = NewCheckpointer(st, signer).SignNow()
 	verifier, _ := NewVerifier(vkey)

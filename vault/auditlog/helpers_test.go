@@ -4,35 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
+	"kotak/internal/testkit"
 	"kotak/vault"
 	"kotak/vault/store"
 )
-
-// detRand is a deterministic, concurrency-safe randomness source.
-type detRand struct {
-	mu sync.Mutex
-	c  *rand.ChaCha8
-}
-
-func newDetRand(seed byte) io.Reader {
-	var s [32]byte
-	s[0] = seed
-	return &detRand{c: rand.NewChaCha8(s)}
-}
-
-func (r *detRand) Read(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.c.Read(p)
-}
 
 // testStore adapts the vault's bbolt engine to vault.Store, as the vault
 // does internally.
@@ -54,6 +35,18 @@ func (s testStore) WriteTo(w io.Writer) (int64, error) { return s.db.WriteTo(w) 
 
 func (s testStore) Close() error { return s.db.Close() }
 
+// createBuckets creates the log's buckets in st.
+func createBuckets(st vault.Store) error {
+	return st.Update(func(tx vault.Tx) error {
+		for _, b := range Buckets {
+			if err := tx.CreateBucket(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // newStore opens a database in a temporary directory with the log's
 // buckets. It is closed and checked at cleanup.
 func newStore(t testing.TB) (testStore, string) {
@@ -64,14 +57,7 @@ func newStore(t testing.TB) (testStore, string) {
 		t.Fatal(err)
 	}
 	st := testStore{db}
-	if err := st.Update(func(tx vault.Tx) error {
-		for _, b := range Buckets {
-			if err := tx.CreateBucket(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
+	if err := createBuckets(st); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -136,7 +122,7 @@ func testSigner(t testing.TB, seed byte, instance string) (note.Signer, note.Ver
 	if err != nil {
 		t.Fatal(err)
 	}
-	skey, vkey, err := note.GenerateKey(newDetRand(seed), origin)
+	skey, vkey, err := note.GenerateKey(testkit.Rand(uint64(seed)), origin)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,10 @@
 package auditlog
 
 import (
-	"crypto/ed25519"
 	"testing"
 	"time"
 
-	"kotak/keys"
+	"kotak/internal/testkit"
 	"kotak/vault"
 	"kotak/vault/directory"
 	"kotak/vault/staff"
@@ -62,17 +61,8 @@ func TestHooksRecordStaffDirectoryAndKeyring(t *testing.T) {
 
 func openHookVault(t *testing.T) *vault.Vault {
 	t.Helper()
-	rnd := newDetRand(43)
-	id, err := keys.GenerateIdentity(rnd, "auditor-1", "Auditor Satu")
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed := make([]byte, ed25519.SeedSize)
-	_, _ = rnd.Read(seed)
-	kr, err := keys.NewKeyring(ed25519.NewKeyFromSeed(seed), 1, []keys.Auditor{id.Public()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rnd := testkit.Rand(43)
+	kr, _ := testkit.Keyring(t, 1, 1)
 	buckets := append(append(append([][]byte(nil), Buckets...), staff.Buckets...), directory.Buckets...)
 	v, err := vault.Open(t.TempDir(), vault.Options{Keyring: kr, Rand: rnd, Buckets: buckets, OnEvent: OnEvent})
 	if err != nil {

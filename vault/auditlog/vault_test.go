@@ -2,13 +2,12 @@ package auditlog
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"errors"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"kotak/keys"
+	"kotak/internal/testkit"
 	"kotak/vault"
 	"kotak/vault/redact"
 )
@@ -17,17 +16,8 @@ import (
 // is logged in the action's transaction, an action whose entry cannot be
 // written fails with nothing kept, and the log verifies.
 func TestVaultEvents(t *testing.T) {
-	rnd := newDetRand(42)
-	id, err := keys.GenerateIdentity(rnd, "auditor-1", "Auditor Satu")
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed := make([]byte, ed25519.SeedSize)
-	_, _ = rnd.Read(seed)
-	kr, err := keys.NewKeyring(ed25519.NewKeyFromSeed(seed), 1, []keys.Auditor{id.Public()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rnd := testkit.Rand(42)
+	kr, _ := testkit.Keyring(t, 1, 1)
 	var failLog atomic.Bool
 	errDiskFull := errors.New("disk full")
 	now := time.Date(2026, 3, 17, 3, 0, 0, 0, time.UTC)
