@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"kotak/internal/testkit"
 	"kotak/vault"
 )
 
@@ -331,7 +332,7 @@ func TestHotBackup(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(restored, vault.MasterKeyFile), key, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	kr, _ := testKeyring(t)
+	kr, _ := testkit.Keyring(t, 3, 2)
 	v, err := vault.Open(restored, vault.Options{Keyring: kr, Buckets: h.buckets()})
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"kotak/crypto/seal"
+	"kotak/internal/testkit"
 	"kotak/keys"
 	"kotak/vault"
 	"kotak/vault/auditlog"
@@ -156,7 +157,7 @@ func TestUnsealEndToEnd(t *testing.T) {
 	rec.on.Store(true)
 
 	// The officer makes the recipient key locally and files.
-	seed, pub, err := seal.NewRecipientKey(newDetRand(21))
+	seed, pub, err := seal.NewRecipientKey(testkit.Rand(21))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +234,7 @@ func TestUnsealEndToEnd(t *testing.T) {
 	sig[10] ^= 0x04
 	forged["signature"] = b64.EncodeToString(sig)
 	fb, _ := json.Marshal(forged)
-	intruder, intruderPub, _ := seal.NewRecipientKey(newDetRand(66))
+	intruder, intruderPub, _ := seal.NewRecipientKey(testkit.Rand(66))
 	for name, tc := range map[string]struct {
 		label, body string
 		status      int
@@ -479,7 +480,7 @@ func BenchmarkUnsealHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, pub, _ := seal.NewRecipientKey(newDetRand(5))
+	_, pub, _ := seal.NewRecipientKey(testkit.Rand(5))
 	bare := func() {
 		var shares []seal.Share
 		for _, id := range u.ids[:2] {
@@ -487,7 +488,7 @@ func BenchmarkUnsealHTTP(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := seal.Reseal(newDetRand(6), sh, pub, "UNS-0000000000000", f.id); err != nil {
+			if _, err := seal.Reseal(testkit.Rand(6), sh, pub, "UNS-0000000000000", f.id); err != nil {
 				b.Fatal(err)
 			}
 			shares = append(shares, sh)

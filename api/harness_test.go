@@ -2,8 +2,6 @@ package api
 
 import (
 	"bytes"
-	"crypto/ed25519"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -18,67 +16,11 @@ import (
 	"sync"
 	"testing"
 
-	"kotak/keys"
+	"kotak/internal/testkit"
 	"kotak/vault"
 	"kotak/vault/directory"
 	"kotak/vault/staff"
 )
-
-// detRand is a deterministic, concurrency-safe randomness source for tests.
-type detRand struct {
-	mu    sync.Mutex
-	state [32]byte
-	buf   []byte
-}
-
-func newDetRand(seed byte) *detRand { return &detRand{state: [32]byte{seed}} }
-
-func (r *detRand) Read(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := 0
-	for n < len(p) {
-		if len(r.buf) == 0 {
-			r.state = sha256.Sum256(r.state[:])
-			r.buf = append(r.buf[:0], r.state[:]...)
-		}
-		c := copy(p[n:], r.buf)
-		r.buf = r.buf[c:]
-		n += c
-	}
-	return n, nil
-}
-
-var (
-	ringOnce sync.Once
-	ringKR   *keys.Keyring
-	ringIDs  []*keys.Identity
-)
-
-// testKeyring is a 2-of-3 keyring shared by the tests of this package.
-func testKeyring(t testing.TB) (*keys.Keyring, []*keys.Identity) {
-	t.Helper()
-	ringOnce.Do(func() {
-		rnd := newDetRand(7)
-		var pubs []keys.Auditor
-		for i := 1; i <= 3; i++ {
-			id, err := keys.GenerateIdentity(rnd, fmt.Sprintf("auditor-%d", i), fmt.Sprintf("Auditor %d", i))
-			if err != nil {
-				panic(err)
-			}
-			ringIDs = append(ringIDs, id)
-			pubs = append(pubs, id.Public())
-		}
-		seed := make([]byte, ed25519.SeedSize)
-		_, _ = rnd.Read(seed)
-		kr, err := keys.NewKeyring(ed25519.NewKeyFromSeed(seed), 2, pubs)
-		if err != nil {
-			panic(err)
-		}
-		ringKR = kr
-	})
-	return ringKR, ringIDs
-}
 
 // harness is a whole server on a fresh vault: directory, staff of every
 // role and the API, with its log captured.
@@ -127,7 +69,7 @@ var harnessUsers = []struct {
 
 func newHarness(t testing.TB, mod ...func(*Config)) *harness {
 	t.Helper()
-	kr, _ := testKeyring(t)
+	kr, _ := testkit.Keyring(t, 3, 2)
 	h := &harness{t: t, dir: t.TempDir(), logs: &syncBuffer{}, tokens: map[string]string{}}
 	var d *directory.Service
 	v, err := vault.Open(h.dir, vault.Options{

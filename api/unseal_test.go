@@ -12,6 +12,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"kotak/crypto/seal"
+	"kotak/internal/testkit"
 	"kotak/keys"
 	"kotak/vault"
 	"kotak/vault/auditlog"
@@ -31,9 +32,9 @@ type unsealHarness struct {
 
 func newUnsealHarness(t testing.TB) *unsealHarness {
 	t.Helper()
-	kr, ids := testKeyring(t)
+	kr, ids := testkit.Keyring(t, 3, 2)
 	u := &unsealHarness{kr: kr, ids: ids}
-	skey, vkey, err := note.GenerateKey(newDetRand(11), "kotak/test")
+	skey, vkey, err := note.GenerateKey(testkit.Rand(11), "kotak/test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func newUnsealHarness(t testing.TB) *unsealHarness {
 	u.harness = newHarness(t, func(cfg *Config) {
 		u.cp = auditlog.NewCheckpointer(cfg.Vault.Store(), signer)
 		svc, err := unseal.New(cfg.Vault.Store(), unseal.Options{
-			Keyring: kr, JustificationKey: bytes.Repeat([]byte{9}, 32), Rand: newDetRand(12),
+			Keyring: kr, JustificationKey: bytes.Repeat([]byte{9}, 32), Rand: testkit.Rand(12),
 			SignCheckpoint: func() error { _, err := u.cp.SignNow(); return err },
 		})
 		if err != nil {
@@ -72,7 +73,7 @@ const testJustification = "Penetapan Pengadilan Negeri Sleman No. 12/Pid/2026 me
 // and returns the request id and the recipient's seed and public key.
 func (u *unsealHarness) fileRequest(id string, seedByte byte) (string, []byte, []byte) {
 	u.t.Helper()
-	seed, pub, err := seal.NewRecipientKey(newDetRand(seedByte))
+	seed, pub, err := seal.NewRecipientKey(testkit.Rand(uint64(seedByte)))
 	if err != nil {
 		u.t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func approvalJSON(t testing.TB, kr *keys.Keyring, id *keys.Identity, q *auditorR
 		if err != nil {
 			t.Fatal(err)
 		}
-		st.SealedShare, err = seal.Reseal(newDetRand(77), share, pub, q.ID, q.ComplaintID)
+		st.SealedShare, err = seal.Reseal(testkit.Rand(77), share, pub, q.ID, q.ComplaintID)
 		share.Wipe()
 		if err != nil {
 			t.Fatal(err)
@@ -160,7 +161,7 @@ func TestUnsealEndpointsAuthorization(t *testing.T) {
 	q := u.auditorView("auditor1", rid)
 	approve1 := approvalJSON(t, u.kr, u.ids[0], q, unseal.Approve, nil)
 	fileBody := func() string {
-		_, pub, _ := seal.NewRecipientKey(newDetRand(2))
+		_, pub, _ := seal.NewRecipientKey(testkit.Rand(2))
 		return fmt.Sprintf(`{"complaint_id":%q,"legal_basis":"court_order","justification":%q,"recipient_key":%q}`,
 			f.id, testJustification, b64.EncodeToString(pub))
 	}
@@ -253,7 +254,7 @@ func TestUnsealRequestViews(t *testing.T) {
 func TestUnsealBadBodies(t *testing.T) {
 	u := newUnsealHarness(t)
 	f := u.submit("anonymous")
-	_, pub, _ := seal.NewRecipientKey(newDetRand(3))
+	_, pub, _ := seal.NewRecipientKey(testkit.Rand(3))
 	key := b64.EncodeToString(pub)
 	file := func(mod string) string {
 		return fmt.Sprintf(`{"complaint_id":%q,"legal_basis":"court_order","justification":%q,"recipient_key":%q%s}`,
