@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"slices"
 	"time"
 
 	"kotak/vault/receipt"
@@ -15,9 +16,16 @@ type step func(tx Tx, o *opened, now time.Time) ([]Event, error)
 // open, change, re-encrypt, re-index, call the event hook. It returns the
 // complaint as aud sees it afterwards.
 func (v *Vault) mutate(id string, now time.Time, aud audience, fn step) (*Complaint, error) {
+	return v.update(now, aud, func(tx Tx) (*opened, error) { return v.open(tx, id) }, fn)
+}
+
+// update is mutate and mutateByReceipt once the complaint is named: in one
+// durable write transaction it opens the complaint with open and applies fn
+// (see apply). The transaction may run more than once.
+func (v *Vault) update(now time.Time, aud audience, open func(Tx) (*opened, error), fn step) (*Complaint, error) {
 	var out *Complaint
 	err := v.store.Update(func(tx Tx) error {
-		o, err := v.open(tx, id)
+		o, err := open(tx)
 		if err != nil {
 			return err
 		}
@@ -58,19 +66,7 @@ func (v *Vault) mutateByReceipt(rcpt string, fn step) (*Complaint, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := v.now()
-	var out *Complaint
-	err = v.store.Update(func(tx Tx) error {
-		o, err := v.openByReceipt(tx, sum)
-		if err != nil {
-			return err
-		}
-		return v.apply(tx, o, now, audienceReporter, fn, &out)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return v.update(v.now(), audienceReporter, func(tx Tx) (*opened, error) { return v.openByReceipt(tx, sum) }, fn)
 }
 
 func (v *Vault) receiptSum(rcpt string) ([32]byte, error) {
@@ -111,6 +107,29 @@ func event(o *opened, now time.Time, a Actor, act Action, from Status) Event {
 		To: o.rec.Status, Agency: o.rec.Agency}
 }
 
+// noted is the single event of a staff action that carries a note.
+func noted(e Event, note string) []Event {
+	e.Note = note
+	return []Event{e}
+}
+
+// requireStatus accepts a complaint in one of the statuses act may start
+// from; any other is a *TransitionError naming act.
+func requireStatus(r *record, act Action, from ...Status) error {
+	if !slices.Contains(from, r.Status) {
+		return &TransitionError{act, r.Status}
+	}
+	return nil
+}
+
+// dispatch sends r to agency: dispatched there, with a first-response
+// deadline FirstResponseDays working days after now. Verify and Forward
+// both dispatch.
+func (v *Vault) dispatch(r *record, agency string, now time.Time) {
+	r.Status, r.Agency = StatusDispatched, agency
+	r.FirstDue = v.cal.AddWorkingDays(now, FirstResponseDays)
+}
+
 func (v *Vault) note(s string) (string, error) {
 	return cleanText("note", s, 0, MaxNote, true)
 }
@@ -131,6 +150,25 @@ func requireHandler(a Actor, r *record) error {
 	return nil
 }
 
+// requireAdminOrAgency accepts admins and agency handlers, before the
+// complaint is open; requireAdminOrHandler then narrows the handlers to
+// those of its current agency.
+func requireAdminOrAgency(a Actor) error {
+	if a.Role != RoleAdmin && a.Role != RoleAgency {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// requireAdminOrHandler accepts admins and handlers of the complaint's
+// current agency.
+func requireAdminOrHandler(a Actor, r *record) error {
+	if a.Role == RoleAdmin {
+		return nil
+	}
+	return requireHandler(a, r)
+}
+
 // Verify (admin) checks a submitted complaint and dispatches it to agency.
 // The first-response deadline (5 working days) and the completion deadline
 // (60 working days) start now.
@@ -147,17 +185,14 @@ func (v *Vault) Verify(a Actor, id, agency, note string) (*Complaint, error) {
 	}
 	return v.mutate(id, v.now(), audienceStaff, func(tx Tx, o *opened, now time.Time) ([]Event, error) {
 		r := o.rec
-		if r.Status != StatusSubmitted {
-			return nil, &TransitionError{ActionVerify, r.Status}
+		if err := requireStatus(r, ActionVerify, StatusSubmitted); err != nil {
+			return nil, err
 		}
 		from := r.Status
-		r.Status, r.Agency = StatusDispatched, agency
+		v.dispatch(r, agency, now)
 		r.VerifiedAt, r.DispatchedAt = now, now
-		r.FirstDue = v.cal.AddWorkingDays(now, FirstResponseDays)
 		r.CompletionDue = v.cal.AddWorkingDays(now, CompletionDays)
-		e := event(o, now, a, ActionVerify, from)
-		e.Note = note
-		return []Event{e}, nil
+		return noted(event(o, now, a, ActionVerify, from), note), nil
 	})
 }
 
@@ -174,13 +209,11 @@ func (v *Vault) Hold(a Actor, id, note string) (*Complaint, error) {
 	}
 	return v.mutate(id, v.now(), audienceStaff, func(tx Tx, o *opened, now time.Time) ([]Event, error) {
 		r := o.rec
-		if r.Status != StatusSubmitted {
-			return nil, &TransitionError{ActionHold, r.Status}
+		if err := requireStatus(r, ActionHold, StatusSubmitted); err != nil {
+			return nil, err
 		}
 		r.Status = StatusOnHold
-		e := event(o, now, a, ActionHold, StatusSubmitted)
-		e.Note = note
-		return []Event{e}, nil
+		return noted(event(o, now, a, ActionHold, StatusSubmitted), note), nil
 	})
 }
 
@@ -198,15 +231,15 @@ func (v *Vault) Archive(a Actor, id string, reason ArchiveReason, note string) (
 	}
 	return v.mutate(id, v.now(), audienceStaff, func(tx Tx, o *opened, now time.Time) ([]Event, error) {
 		r := o.rec
-		if r.Status != StatusSubmitted && r.Status != StatusOnHold {
-			return nil, &TransitionError{ActionArchive, r.Status}
+		if err := requireStatus(r, ActionArchive, StatusSubmitted, StatusOnHold); err != nil {
+			return nil, err
 		}
 		from := r.Status
 		r.Status, r.ArchiveReason = StatusArchived, reason
 		r.VerifiedAt, r.FinalAt = now, now
 		e := event(o, now, a, ActionArchive, from)
-		e.Reason, e.Note = reason, note
-		return []Event{e}, nil
+		e.Reason = reason
+		return noted(e, note), nil
 	})
 }
 
@@ -214,8 +247,8 @@ func (v *Vault) Archive(a Actor, id string, reason ArchiveReason, note string) (
 // (by a handler of the current agency, or an admin). It is dispatched again
 // there with a new first-response deadline; the completion deadline stays.
 func (v *Vault) Forward(a Actor, id, agency, note string) (*Complaint, error) {
-	if a.Role != RoleAdmin && a.Role != RoleAgency {
-		return nil, ErrForbidden
+	if err := requireAdminOrAgency(a); err != nil {
+		return nil, err
 	}
 	if err := v.checkAgency("agency", agency); err != nil {
 		return nil, err
@@ -226,25 +259,20 @@ func (v *Vault) Forward(a Actor, id, agency, note string) (*Complaint, error) {
 	}
 	return v.mutate(id, v.now(), audienceStaff, func(tx Tx, o *opened, now time.Time) ([]Event, error) {
 		r := o.rec
-		if a.Role == RoleAgency {
-			if err := requireHandler(a, r); err != nil {
-				return nil, err
-			}
+		if err := requireAdminOrHandler(a, r); err != nil {
+			return nil, err
 		}
-		if r.Status != StatusDispatched && r.Status != StatusInProgress {
-			return nil, &TransitionError{ActionForward, r.Status}
+		if err := requireStatus(r, ActionForward, StatusDispatched, StatusInProgress); err != nil {
+			return nil, err
 		}
 		if agency == r.Agency {
 			return nil, badInput("agency", "already with this agency")
 		}
 		from := r.Status
-		r.Status, r.Agency = StatusDispatched, agency
+		v.dispatch(r, agency, now)
 		r.FirstResponseAt = time.Time{}
-		r.FirstDue = v.cal.AddWorkingDays(now, FirstResponseDays)
 		r.Forwards++
-		e := event(o, now, a, ActionForward, from)
-		e.Note = note
-		return []Event{e}, nil
+		return noted(event(o, now, a, ActionForward, from), note), nil
 	})
 }
 
@@ -264,8 +292,8 @@ func (v *Vault) Respond(a Actor, id, body string, final bool) (*Complaint, error
 		if err := requireHandler(a, r); err != nil {
 			return nil, err
 		}
-		if r.Status != StatusDispatched && r.Status != StatusInProgress {
-			return nil, &TransitionError{ActionRespond, r.Status}
+		if err := requireStatus(r, ActionRespond, StatusDispatched, StatusInProgress); err != nil {
+			return nil, err
 		}
 		if len(o.d.Messages) >= MaxMessages {
 			return nil, badInput("body", "thread is full")
@@ -290,8 +318,8 @@ func (v *Vault) Respond(a Actor, id, body string, final bool) (*Complaint, error
 // CloseCase (admin, or a handler of the current agency) closes a resolved
 // complaint.
 func (v *Vault) CloseCase(a Actor, id, note string) (*Complaint, error) {
-	if a.Role != RoleAdmin && a.Role != RoleAgency {
-		return nil, ErrForbidden
+	if err := requireAdminOrAgency(a); err != nil {
+		return nil, err
 	}
 	note, err := v.note(note)
 	if err != nil {
@@ -299,18 +327,14 @@ func (v *Vault) CloseCase(a Actor, id, note string) (*Complaint, error) {
 	}
 	return v.mutate(id, v.now(), audienceStaff, func(tx Tx, o *opened, now time.Time) ([]Event, error) {
 		r := o.rec
-		if a.Role == RoleAgency {
-			if err := requireHandler(a, r); err != nil {
-				return nil, err
-			}
+		if err := requireAdminOrHandler(a, r); err != nil {
+			return nil, err
 		}
-		if r.Status != StatusResolved {
-			return nil, &TransitionError{ActionClose, r.Status}
+		if err := requireStatus(r, ActionClose, StatusResolved); err != nil {
+			return nil, err
 		}
 		closeRecord(r, now)
-		e := event(o, now, a, ActionClose, StatusResolved)
-		e.Note = note
-		return []Event{e}, nil
+		return noted(event(o, now, a, ActionClose, StatusResolved), note), nil
 	})
 }
 
