@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"testing"
+
+	"kotak/internal/testkit"
 )
 
 // FuzzParse: Parse never panics; whatever it accepts re-encodes to the same
@@ -11,7 +13,7 @@ import (
 func FuzzParse(f *testing.F) {
 	fx := newFixture(f, 3, 2, 60, 0)
 	const cid = "c-fuzz"
-	r, err := Seal(testRand(60), fx.kr, cid, []byte("fuzz"))
+	r, err := Seal(testkit.Rand(60), fx.kr, cid, []byte("fuzz"))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -55,13 +57,13 @@ func FuzzParse(f *testing.F) {
 // FuzzOpenResealed: OpenResealed never panics, and nothing but the genuine
 // re-sealed share opens.
 func FuzzOpenResealed(f *testing.F) {
-	seed, pub, err := NewRecipientKey(testRand(61))
+	seed, pub, err := NewRecipientKey(testkit.Rand(61))
 	if err != nil {
 		f.Fatal(err)
 	}
 	share := Share{Index: 3, Value: bytes.Repeat([]byte{5}, ShareSize)}
 	const req, cid = "req-fuzz", "c-fuzz"
-	blob, err := Reseal(testRand(62), share, pub, req, cid)
+	blob, err := Reseal(testkit.Rand(62), share, pub, req, cid)
 	if err != nil {
 		f.Fatal(err)
 	}

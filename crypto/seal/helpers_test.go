@@ -4,20 +4,11 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"testing"
 
+	"kotak/internal/testkit"
 	"kotak/keys"
 )
-
-// testRand returns a deterministic reader for reproducible tests.
-func testRand(seed uint64) io.Reader {
-	var s [32]byte
-	s[0] = byte(seed)
-	s[1] = byte(seed >> 8)
-	return rand.NewChaCha8(s)
-}
 
 // fixture is a keyring with the private identities of all its auditors.
 type fixture struct {
@@ -29,7 +20,7 @@ type fixture struct {
 // the keys, root varies only the root key (same auditors, another keyring).
 func newFixture(tb testing.TB, n, k int, seed, root uint64) fixture {
 	tb.Helper()
-	rnd := testRand(seed)
+	rnd := testkit.Rand(seed)
 	f := fixture{}
 	var pubs []keys.Auditor
 	for i := 1; i <= n; i++ {

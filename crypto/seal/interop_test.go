@@ -4,6 +4,8 @@ import (
 	"bytes"
 	stdhpke "crypto/hpke"
 	"testing"
+
+	"kotak/internal/testkit"
 )
 
 // Interoperability with an independent HPKE implementation: Go's standard
@@ -25,7 +27,7 @@ func TestStdlibSuiteIDs(t *testing.T) {
 func TestStdlibInteropAuditorShares(t *testing.T) {
 	f := newFixture(t, 3, 2, 40, 0)
 	const cid = "c-interop"
-	r, err := Seal(testRand(40), f.kr, cid, []byte(testPlain))
+	r, err := Seal(testkit.Rand(40), f.kr, cid, []byte(testPlain))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +83,7 @@ func TestStdlibInteropAuditorShares(t *testing.T) {
 }
 
 func TestStdlibInteropReseal(t *testing.T) {
-	seed, pub, err := NewRecipientKey(testRand(41))
+	seed, pub, err := NewRecipientKey(testkit.Rand(41))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +98,7 @@ func TestStdlibInteropReseal(t *testing.T) {
 	const req, cid = "req-7", "c-7"
 
 	// kotak → crypto/hpke
-	blob, err := Reseal(testRand(42), share, pub, req, cid)
+	blob, err := Reseal(testkit.Rand(42), share, pub, req, cid)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"kotak/internal/testkit"
 )
 
 // The whole unseal flow: auditors open their shares, re-seal them to the
@@ -13,11 +15,11 @@ import (
 func TestResealFlow(t *testing.T) {
 	f := newFixture(t, 5, 3, 20, 0)
 	const cid, req = "c-flow", "req-42"
-	r, err := Seal(testRand(20), f.kr, cid, []byte(testPlain))
+	r, err := Seal(testkit.Rand(20), f.kr, cid, []byte(testPlain))
 	if err != nil {
 		t.Fatal(err)
 	}
-	seed, pub, err := NewRecipientKey(testRand(21))
+	seed, pub, err := NewRecipientKey(testkit.Rand(21))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +32,7 @@ func TestResealFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := Reseal(testRand(uint64(30+i)), s, pub, req, cid)
+		b, err := Reseal(testkit.Rand(uint64(30+i)), s, pub, req, cid)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +59,7 @@ func TestResealFlow(t *testing.T) {
 func TestOpenResealedRefuses(t *testing.T) {
 	f := newFixture(t, 3, 2, 22, 0)
 	const cid, req = "c-rs", "req-1"
-	r, err := Seal(testRand(22), f.kr, cid, []byte("x"))
+	r, err := Seal(testkit.Rand(22), f.kr, cid, []byte("x"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,9 +67,9 @@ func TestOpenResealedRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seed, pub, _ := NewRecipientKey(testRand(23))
-	otherSeed, _, _ := NewRecipientKey(testRand(24))
-	blob, err := Reseal(testRand(25), share, pub, req, cid)
+	seed, pub, _ := NewRecipientKey(testkit.Rand(23))
+	otherSeed, _, _ := NewRecipientKey(testkit.Rand(24))
+	blob, err := Reseal(testkit.Rand(25), share, pub, req, cid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +135,7 @@ func TestOpenResealedRefuses(t *testing.T) {
 }
 
 func TestResealInputErrors(t *testing.T) {
-	_, pub, _ := NewRecipientKey(testRand(26))
+	_, pub, _ := NewRecipientKey(testkit.Rand(26))
 	good := Share{Index: 1, Value: make([]byte, ShareSize)}
 	tests := []struct {
 		name string
@@ -149,7 +151,7 @@ func TestResealInputErrors(t *testing.T) {
 		{"no request", good, pub, "", ErrID},
 	}
 	for _, tc := range tests {
-		if _, err := Reseal(testRand(1), tc.s, tc.pub, tc.req, "c"); !errors.Is(err, tc.want) {
+		if _, err := Reseal(testkit.Rand(1), tc.s, tc.pub, tc.req, "c"); !errors.Is(err, tc.want) {
 			t.Errorf("%s: %v", tc.name, err)
 		}
 	}

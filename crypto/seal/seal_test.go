@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"kotak/internal/testkit"
 	"kotak/keys"
 )
 
@@ -23,7 +24,7 @@ func TestThresholdSubsets(t *testing.T) {
 				fk := newFixture(t, n, k, uint64(n), 0)
 				_ = f
 				cid := fmt.Sprintf("LAP-2026-%d-%d", n, k)
-				r, err := Seal(testRand(uint64(100*n+k)), fk.kr, cid, []byte(testPlain))
+				r, err := Seal(testkit.Rand(uint64(100*n+k)), fk.kr, cid, []byte(testPlain))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -59,7 +60,7 @@ func TestThresholdSubsets(t *testing.T) {
 
 func TestMarshalParseRoundTrip(t *testing.T) {
 	f := newFixture(t, 5, 3, 1, 0)
-	r, err := Seal(testRand(1), f.kr, "c-1", []byte(testPlain))
+	r, err := Seal(testkit.Rand(1), f.kr, "c-1", []byte(testPlain))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,11 +99,11 @@ func TestMarshalParseRoundTrip(t *testing.T) {
 
 func TestShareOfAnotherComplaint(t *testing.T) {
 	f := newFixture(t, 3, 2, 2, 0)
-	ra, err := Seal(testRand(2), f.kr, "complaint-a", []byte("A"))
+	ra, err := Seal(testkit.Rand(2), f.kr, "complaint-a", []byte("A"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rb, err := Seal(testRand(3), f.kr, "complaint-b", []byte("B"))
+	rb, err := Seal(testkit.Rand(3), f.kr, "complaint-b", []byte("B"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestRecordMoved(t *testing.T) {
 	if other.kr.ID() == f.kr.ID() {
 		t.Fatal("fixtures share a keyring id")
 	}
-	r, err := Seal(testRand(4), f.kr, "c-moved", []byte(testPlain))
+	r, err := Seal(testkit.Rand(4), f.kr, "c-moved", []byte(testPlain))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ func TestRecordMoved(t *testing.T) {
 func TestEveryByteChangeRefused(t *testing.T) {
 	f := newFixture(t, 3, 2, 5, 0)
 	const cid = "c-tamper"
-	r, err := Seal(testRand(5), f.kr, cid, []byte("identity"))
+	r, err := Seal(testkit.Rand(5), f.kr, cid, []byte("identity"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +192,7 @@ func TestEveryByteChangeRefused(t *testing.T) {
 	// k honest shares that leave out auditor 1: a change to auditor 1's
 	// commitment or sealed share is caught by the AAD alone.
 	sub := pick(shares, []int{1, 2})
-	rng := testRand(55)
+	rng := testkit.Rand(55)
 	for pos := range orig {
 		deltas := []byte{0xff}
 		if !testing.Short() {
@@ -225,7 +226,7 @@ func TestEveryByteChangeRefused(t *testing.T) {
 func TestWrongShareAttributed(t *testing.T) {
 	f := newFixture(t, 5, 3, 6, 0)
 	const cid = "c-blame"
-	r, err := Seal(testRand(6), f.kr, cid, []byte(testPlain))
+	r, err := Seal(testkit.Rand(6), f.kr, cid, []byte(testPlain))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +301,7 @@ func mustMarshal(t *testing.T, r *Record) []byte {
 func TestDuplicateSharesCountOnce(t *testing.T) {
 	f := newFixture(t, 5, 3, 7, 0)
 	const cid = "c-dup"
-	r, err := Seal(testRand(7), f.kr, cid, []byte(testPlain))
+	r, err := Seal(testkit.Rand(7), f.kr, cid, []byte(testPlain))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +335,7 @@ func TestDuplicateSharesCountOnce(t *testing.T) {
 
 func TestOpenDoesNotModifyShares(t *testing.T) {
 	f := newFixture(t, 3, 2, 8, 0)
-	r, err := Seal(testRand(8), f.kr, "c", []byte("x"))
+	r, err := Seal(testkit.Rand(8), f.kr, "c", []byte("x"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +356,7 @@ func TestOpenDoesNotModifyShares(t *testing.T) {
 func TestOpenShareIdentityChecks(t *testing.T) {
 	f := newFixture(t, 3, 2, 9, 0)
 	stranger := newFixture(t, 3, 2, 99, 0) // same auditor ids, other keys
-	r, err := Seal(testRand(9), f.kr, "c", []byte("x"))
+	r, err := Seal(testkit.Rand(9), f.kr, "c", []byte("x"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,11 +399,11 @@ func TestSealInputErrors(t *testing.T) {
 		{"too large", "c", make([]byte, MaxPlaintextSize+1), ErrTooLarge},
 	}
 	for _, tc := range tests {
-		if _, err := Seal(testRand(1), f.kr, tc.cid, tc.pt); !errors.Is(err, tc.want) {
+		if _, err := Seal(testkit.Rand(1), f.kr, tc.cid, tc.pt); !errors.Is(err, tc.want) {
 			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
-	if _, err := Seal(testRand(1), nil, "c", nil); !errors.Is(err, ErrKeyringMismatch) {
+	if _, err := Seal(testkit.Rand(1), nil, "c", nil); !errors.Is(err, ErrKeyringMismatch) {
 		t.Errorf("nil keyring: %v", err)
 	}
 	// Boundary values seal and open.
@@ -410,7 +411,7 @@ func TestSealInputErrors(t *testing.T) {
 		cid string
 		pt  []byte
 	}{{strings.Repeat("x", MaxIDSize), nil}, {"c", make([]byte, MaxPlaintextSize)}} {
-		r, err := Seal(testRand(1), f.kr, tc.cid, tc.pt)
+		r, err := Seal(testkit.Rand(1), f.kr, tc.cid, tc.pt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -434,7 +435,7 @@ func TestSealInputErrors(t *testing.T) {
 
 func TestMarshalRefusesBrokenRecord(t *testing.T) {
 	f := newFixture(t, 3, 2, 11, 0)
-	r, err := Seal(testRand(11), f.kr, "c", []byte("x"))
+	r, err := Seal(testkit.Rand(11), f.kr, "c", []byte("x"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -454,7 +455,7 @@ func TestMarshalRefusesBrokenRecord(t *testing.T) {
 
 func TestSealer(t *testing.T) {
 	f := newFixture(t, 3, 2, 12, 0)
-	for _, s := range []Sealer{{Keyring: f.kr, Rand: testRand(12)}, {Keyring: f.kr}} {
+	for _, s := range []Sealer{{Keyring: f.kr, Rand: testkit.Rand(12)}, {Keyring: f.kr}} {
 		b, err := s.Seal("c-sealer", []byte(testPlain))
 		if err != nil {
 			t.Fatal(err)
