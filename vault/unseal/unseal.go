@@ -434,6 +434,13 @@ func (s *Service) countOpen(tx vault.Tx, requester string, now time.Time) (int, 
 	return n, nil
 }
 
+// overdue reports whether r is still pending at now although its expiry
+// has come: such a request is closed as expired before anything else is
+// done with it.
+func (r *record) overdue(now time.Time) bool {
+	return r.Status == StatusPending && !now.Before(r.Expires)
+}
+
 // expire closes a pending record as expired, with its entry.
 func (s *Service) expire(tx vault.Tx, r *record, now time.Time) error {
 	if err := setPending(tx, r, false); err != nil {
@@ -465,7 +472,7 @@ func (s *Service) Get(a vault.Actor, id string) (*Request, error) {
 	if err := s.visible(a, r); err != nil {
 		return nil, err
 	}
-	if r.Status == StatusPending && !s.now().Before(r.Expires) {
+	if r.overdue(s.now()) {
 		if _, err := s.expireNow(id); err != nil {
 			return nil, err
 		}
@@ -519,7 +526,7 @@ func (s *Service) expireIfDue(id string, now time.Time) (bool, error) {
 		if err != nil {
 			return err
 		}
-		if r.Status != StatusPending || now.Before(r.Expires) {
+		if !r.overdue(now) {
 			return nil // decided or expired meanwhile
 		}
 		done = true
@@ -605,7 +612,7 @@ func (s *Service) Decide(a vault.Actor, accountAuditorID, id string, in Decision
 		if err != nil {
 			return err
 		}
-		if r.Status == StatusPending && !now.Before(r.Expires) {
+		if r.overdue(now) {
 			expired = true
 			return s.expire(tx, r, now)
 		}
@@ -727,7 +734,7 @@ func (s *Service) Reveal(a vault.Actor, id string) (*Revealed, error) {
 		if err := s.visible(a, r); err != nil {
 			return err
 		}
-		if r.Status == StatusPending && !now.Before(r.Expires) {
+		if r.overdue(now) {
 			expired = true
 			return s.expire(tx, r, now)
 		}
