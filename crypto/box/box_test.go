@@ -4,22 +4,16 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
-	mrand "math/rand/v2"
 	"testing"
 
 	"golang.org/x/crypto/chacha20poly1305"
-)
 
-// testRand is a deterministic randomness source.
-func testRand(seed byte) *mrand.ChaCha8 {
-	var s [32]byte
-	s[0] = seed
-	return mrand.NewChaCha8(s)
-}
+	"kotak/internal/testkit"
+)
 
 func mustKey(t testing.TB, seed byte) []byte {
 	t.Helper()
-	k, err := NewDEK(testRand(seed))
+	k, err := NewDEK(testkit.Rand(uint64(seed)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +34,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			sealed, err := Seal(testRand(2), key, tc.plaintext, tc.aad)
+			sealed, err := Seal(testkit.Rand(2), key, tc.plaintext, tc.aad)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,12 +78,12 @@ func TestSealFreshNonce(t *testing.T) {
 func TestOpenRefusesEveryChange(t *testing.T) {
 	key := mustKey(t, 1)
 	aad := []byte("KTK-7Q2M")
-	sealed, err := Seal(testRand(3), key, []byte("identitas pelapor"), aad)
+	sealed, err := Seal(testkit.Rand(3), key, []byte("identitas pelapor"), aad)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dek := mustKey(t, 9)
-	wrapped, err := Wrap(testRand(4), key, dek, aad)
+	wrapped, err := Wrap(testkit.Rand(4), key, dek, aad)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +126,7 @@ func TestOpenWrongKeyOrAAD(t *testing.T) {
 	key := mustKey(t, 1)
 	other := mustKey(t, 2)
 	aad := []byte("KTK-AAAA")
-	sealed, err := Seal(testRand(5), key, []byte("isi"), aad)
+	sealed, err := Seal(testkit.Rand(5), key, []byte("isi"), aad)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +156,7 @@ func TestSealAndWrapAreSeparate(t *testing.T) {
 	kek := mustKey(t, 1)
 	dek := mustKey(t, 2)
 	aad := []byte("KTK-SEP")
-	wrapped, err := Wrap(testRand(6), kek, dek, aad)
+	wrapped, err := Wrap(testkit.Rand(6), kek, dek, aad)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +170,7 @@ func TestSealAndWrapAreSeparate(t *testing.T) {
 	if _, err := Open(kek, relabelled, aad); !errors.Is(err, ErrOpen) {
 		t.Fatalf("Open accepted a relabelled wrapped key: %v", err)
 	}
-	sealed, err := Seal(testRand(7), kek, dek, aad)
+	sealed, err := Seal(testkit.Rand(7), kek, dek, aad)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,13 +188,13 @@ func TestSealAndWrapAreSeparate(t *testing.T) {
 
 func TestBadInputs(t *testing.T) {
 	key := mustKey(t, 1)
-	if _, err := Seal(testRand(1), key[:16], nil, nil); !errors.Is(err, ErrKeySize) {
+	if _, err := Seal(testkit.Rand(1), key[:16], nil, nil); !errors.Is(err, ErrKeySize) {
 		t.Fatalf("Seal short key: %v", err)
 	}
-	if _, err := Wrap(testRand(1), key, key[:31], nil); !errors.Is(err, ErrKeySize) {
+	if _, err := Wrap(testkit.Rand(1), key, key[:31], nil); !errors.Is(err, ErrKeySize) {
 		t.Fatalf("Wrap short dek: %v", err)
 	}
-	if _, err := Wrap(testRand(1), key[:31], key, nil); !errors.Is(err, ErrKeySize) {
+	if _, err := Wrap(testkit.Rand(1), key[:31], key, nil); !errors.Is(err, ErrKeySize) {
 		t.Fatalf("Wrap short kek: %v", err)
 	}
 	if _, err := Seal(bytes.NewReader(make([]byte, 10)), key, nil, nil); !errors.Is(err, ErrRandom) {
@@ -211,7 +205,7 @@ func TestBadInputs(t *testing.T) {
 	}
 	// An unwrapped value that is not 32 bytes is refused even when it
 	// authenticates (it cannot have come from Wrap).
-	odd, err := seal(testRand(1), versionWrapped, labelWrapped, key, []byte("short"), nil)
+	odd, err := seal(testkit.Rand(1), versionWrapped, labelWrapped, key, []byte("short"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +218,7 @@ func TestBadInputs(t *testing.T) {
 func TestInteroperates(t *testing.T) {
 	key := mustKey(t, 1)
 	aad := []byte("KTK-INTEROP")
-	sealed, err := Seal(testRand(8), key, []byte("halo"), aad)
+	sealed, err := Seal(testkit.Rand(8), key, []byte("halo"), aad)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,11 +237,11 @@ func TestInteroperates(t *testing.T) {
 func FuzzOpen(f *testing.F) {
 	key := mustKey(f, 1)
 	aad := []byte("KTK-FUZZ")
-	sealed, err := Seal(testRand(1), key, []byte("isi rahasia"), aad)
+	sealed, err := Seal(testkit.Rand(1), key, []byte("isi rahasia"), aad)
 	if err != nil {
 		f.Fatal(err)
 	}
-	wrapped, err := Wrap(testRand(2), key, mustKey(f, 3), aad)
+	wrapped, err := Wrap(testkit.Rand(2), key, mustKey(f, 3), aad)
 	if err != nil {
 		f.Fatal(err)
 	}

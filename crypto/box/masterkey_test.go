@@ -10,12 +10,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"kotak/internal/testkit"
 )
 
 func TestLoadOrCreateMasterKey(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "master.key")
-	m1, err := LoadOrCreateMasterKey(path, testRand(1))
+	m1, err := LoadOrCreateMasterKey(path, testkit.Rand(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +36,7 @@ func TestLoadOrCreateMasterKey(t *testing.T) {
 		t.Fatalf("unexpected file layout %q", data[:20])
 	}
 	// A second start, with a different randomness source, loads the same key.
-	m2, err := LoadOrCreateMasterKey(path, testRand(2))
+	m2, err := LoadOrCreateMasterKey(path, testkit.Rand(2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +63,7 @@ func TestLoadOrCreateConcurrentFirstStart(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			keys[i], errs[i] = LoadOrCreateMasterKey(path, testRand(byte(10+i)))
+			keys[i], errs[i] = LoadOrCreateMasterKey(path, testkit.Rand(uint64(10+i)))
 		})
 	}
 	wg.Wait()
@@ -109,7 +111,7 @@ func TestMasterKeyFileModes(t *testing.T) {
 			if err := os.Chmod(path, tc.mode); err != nil {
 				t.Fatal(err)
 			}
-			m, err := LoadOrCreateMasterKey(path, testRand(1))
+			m, err := LoadOrCreateMasterKey(path, testkit.Rand(1))
 			if tc.ok {
 				if err != nil {
 					t.Fatal(err)
@@ -132,7 +134,7 @@ func TestMasterKeyFileModes(t *testing.T) {
 		if err := os.Mkdir(path, 0o700); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := LoadOrCreateMasterKey(path, testRand(1)); !errors.Is(err, ErrKeyFileMode) {
+		if _, err := LoadOrCreateMasterKey(path, testkit.Rand(1)); !errors.Is(err, ErrKeyFileMode) {
 			t.Fatalf("err = %v, want ErrKeyFileMode", err)
 		}
 	})
@@ -183,7 +185,7 @@ func TestMasterKeyFileParse(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.data), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := LoadOrCreateMasterKey(path, testRand(1)); !errors.Is(err, tc.want) {
+			if _, err := LoadOrCreateMasterKey(path, testkit.Rand(1)); !errors.Is(err, tc.want) {
 				t.Fatalf("load: err = %v, want %v", err, tc.want)
 			}
 		})
