@@ -6,17 +6,12 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	mrand "math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
-)
 
-func seeded(seed byte) *mrand.ChaCha8 {
-	var s [32]byte
-	s[0] = seed
-	return mrand.NewChaCha8(s)
-}
+	"kotak/internal/testkit"
+)
 
 var shape = regexp.MustCompile(`^[0-9]{4}( [0-9]{4}){4}$`)
 
@@ -97,7 +92,7 @@ func TestUniform(t *testing.T) {
 	// One million digits: enough for the bound to see the 1.6% bias of
 	// reducing bytes mod 10 without rejection.
 	const receipts = 50000
-	rnd := seeded(1)
+	rnd := testkit.Rand(1)
 	var total [10]int
 	var perPos [Digits][10]int
 	for range receipts {
@@ -132,7 +127,7 @@ func TestUniform(t *testing.T) {
 	// bound, or the test proves nothing.
 	var biased [10]int
 	buf := make([]byte, receipts*Digits)
-	seeded(2).Read(buf)
+	testkit.Rand(2).Read(buf)
 	for _, b := range buf {
 		biased[b%10]++
 	}
