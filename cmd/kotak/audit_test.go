@@ -2,12 +2,10 @@ package main
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,7 +18,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
-	"kotak/keys"
+	"kotak/internal/testkit"
 	"kotak/vault"
 	"kotak/vault/auditlog"
 )
@@ -28,19 +26,7 @@ import (
 // auditVault opens a vault in dir with the audit log's buckets.
 func auditVault(t *testing.T, dir string) *vault.Vault {
 	t.Helper()
-	var seed [32]byte
-	seed[0] = 11
-	rnd := rand.NewChaCha8(seed)
-	ident, err := keys.GenerateIdentity(rnd, "auditor-1", "Auditor")
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := make([]byte, ed25519.SeedSize)
-	_, _ = rnd.Read(root)
-	kr, err := keys.NewKeyring(ed25519.NewKeyFromSeed(root), 1, []keys.Auditor{ident.Public()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	kr, _ := testkit.Keyring(t, 1, 1)
 	v, err := vault.Open(dir, vault.Options{Keyring: kr, Buckets: auditlog.Buckets})
 	if err != nil {
 		t.Fatal(err)
@@ -69,9 +55,7 @@ func auditAppend(t *testing.T, dir string, from, to int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var seed [32]byte
-	seed[0] = 12
-	s, _, err := auditlog.LoadOrCreateSigner(dir, "test.example", rand.NewChaCha8(seed))
+	s, _, err := auditlog.LoadOrCreateSigner(dir, "test.example", testkit.Rand(12))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +190,7 @@ func TestAuditVerifyServer(t *testing.T) {
 	}
 
 	// Another log's key, and a saved checkpoint signed by it.
-	otherSigner, otherKey, _ := note.GenerateKey(rand.NewChaCha8([32]byte{1}), "kotak/test.example")
+	otherSigner, otherKey, _ := note.GenerateKey(testkit.Rand(1), "kotak/test.example")
 	s, _ := note.NewSigner(otherSigner)
 	forged, _ := auditlog.SignCheckpoint(s, tlog.Tree{N: 30, Hash: tlog.RecordHash([]byte("x"))})
 	forgedFile := filepath.Join(t.TempDir(), "forged.txt")

@@ -2,35 +2,14 @@ package main
 
 import (
 	"bytes"
-	"crypto/ed25519"
-	"crypto/rand"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"kotak/keys"
+	"kotak/internal/testkit"
 	"kotak/vault"
 )
-
-func backupKeyring(t *testing.T) *keys.Keyring {
-	t.Helper()
-	var auditors []keys.Auditor
-	for i := 1; i <= 2; i++ {
-		id, err := keys.GenerateIdentity(rand.Reader, fmt.Sprintf("auditor-%d", i), "Auditor")
-		if err != nil {
-			t.Fatal(err)
-		}
-		auditors = append(auditors, id.Public())
-	}
-	_, root, _ := ed25519.GenerateKey(rand.Reader)
-	kr, err := keys.NewKeyring(root, 2, auditors)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return kr
-}
 
 func runBackupCmd(args ...string) (code int, stdout, stderr string) {
 	var o, e bytes.Buffer
@@ -39,7 +18,7 @@ func runBackupCmd(args ...string) (code int, stdout, stderr string) {
 }
 
 func TestBackupCommand(t *testing.T) {
-	kr := backupKeyring(t)
+	kr, _ := testkit.Keyring(t, 2, 2)
 	data := filepath.Join(t.TempDir(), "data")
 	v, err := vault.Open(data, vault.Options{Keyring: kr})
 	if err != nil {

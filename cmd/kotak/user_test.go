@@ -1,14 +1,13 @@
 package main
 
 import (
-	"crypto/ed25519"
 	"errors"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"kotak/internal/testkit"
 	"kotak/keys"
 	"kotak/vault"
 	"kotak/vault/directory"
@@ -27,23 +26,7 @@ func cheapUserParams(t *testing.T) {
 // "auditor-1" and "auditor-2".
 func userDataDir(t *testing.T) (string, *keys.Keyring) {
 	t.Helper()
-	var seed [32]byte
-	seed[0] = 7
-	rnd := rand.NewChaCha8(seed)
-	var auditors []keys.Auditor
-	for _, id := range []string{"auditor-1", "auditor-2"} {
-		ident, err := keys.GenerateIdentity(rnd, id, "Auditor")
-		if err != nil {
-			t.Fatal(err)
-		}
-		auditors = append(auditors, ident.Public())
-	}
-	root := make([]byte, ed25519.SeedSize)
-	_, _ = rnd.Read(root)
-	kr, err := keys.NewKeyring(ed25519.NewKeyFromSeed(root), 1, auditors)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kr, _ := testkit.Keyring(t, 2, 1)
 	dir := filepath.Join(t.TempDir(), "data")
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)
