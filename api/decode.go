@@ -1,10 +1,8 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -12,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+
+	"kotak/internal/strictjson"
 )
 
 // validator is implemented by request bodies: it reports the first missing
@@ -51,18 +51,8 @@ func decodeStrict(raw []byte, dst validator) error {
 	if !utf8.Valid(raw) {
 		return apiError(http.StatusBadRequest, "invalid_json", "request body is not valid UTF-8")
 	}
-	if f, err := duplicateKey(raw); err != nil {
-		return apiError(http.StatusBadRequest, "invalid_json", "request body is not valid JSON")
-	} else if f != "" {
-		return &Error{Status: http.StatusBadRequest, Code: "duplicate_field", Message: "field given more than once", Field: f}
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	if err := strictjson.Decode(raw, dst, strictjson.Options{IndexArrays: true}); err != nil {
 		return jsonError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return apiError(http.StatusBadRequest, "invalid_json", "trailing data after the JSON object")
 	}
 	if e := dst.validate(); e != nil {
 		return e
@@ -70,68 +60,25 @@ func decodeStrict(raw []byte, dst validator) error {
 	return nil
 }
 
+// jsonError maps an error of strictjson.Decode to the API's error.
 func jsonError(err error) *Error {
+	var dup *strictjson.DuplicateKeyError
 	var ute *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
+	case errors.As(err, &dup):
+		return &Error{Status: http.StatusBadRequest, Code: "duplicate_field", Message: "field given more than once", Field: dup.Path}
+	case errors.Is(err, strictjson.ErrTrailingData):
+		return apiError(http.StatusBadRequest, "invalid_json", "trailing data after the JSON object")
 	case errors.As(err, &ute):
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_field", Message: "wrong type for field", Field: ute.Field}
-	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+	case errors.Is(err, strictjson.ErrSyntax), errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return apiError(http.StatusBadRequest, "invalid_json", "request body is not valid JSON")
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		return &Error{Status: http.StatusBadRequest, Code: "unknown_field", Message: "unknown field", Field: strings.Trim(f, `"`)}
 	}
 	return apiError(http.StatusBadRequest, "invalid_json", "request body is not valid JSON")
-}
-
-// duplicateKey walks raw and returns the dotted path of the first object key
-// that appears twice in the same object, or "" if none.
-func duplicateKey(raw []byte) (string, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var walk func(path string) (string, error)
-	walk = func(path string) (string, error) {
-		tok, err := dec.Token()
-		if err != nil {
-			return "", err
-		}
-		d, ok := tok.(json.Delim)
-		if !ok {
-			return "", nil
-		}
-		switch d {
-		case '{':
-			seen := map[string]bool{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return "", err
-				}
-				k, _ := kt.(string)
-				p := k
-				if path != "" {
-					p = path + "." + k
-				}
-				if seen[k] {
-					return p, nil
-				}
-				seen[k] = true
-				if f, err := walk(p); err != nil || f != "" {
-					return f, err
-				}
-			}
-		case '[':
-			for i := 0; dec.More(); i++ {
-				if f, err := walk(fmt.Sprintf("%s[%d]", path, i)); err != nil || f != "" {
-					return f, err
-				}
-			}
-		}
-		_, err = dec.Token() // closing delimiter
-		return "", err
-	}
-	return walk("")
 }
 
 // oneOf reports whether v is one of the allowed values.

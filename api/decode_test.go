@@ -36,6 +36,8 @@ func TestDecodeStrict(t *testing.T) {
 		{"unknown nested", `{"title":"x","privacy":"public","reporter":{"nama":"a"}}`, "unknown_field", "nama"},
 		{"duplicate", `{"title":"x","title":"y","privacy":"public"}`, "duplicate_field", "title"},
 		{"duplicate nested", `{"title":"x","privacy":"public","reporter":{"name":"a","name":"b"}}`, "duplicate_field", "reporter.name"},
+		{"duplicate in array", `{"title":"x","privacy":"public","tags":[{},{"a":1,"a":2}]}`, "duplicate_field", "tags[1].a"},
+		{"duplicate empty key", `{"":1,"":2,"title":"x","privacy":"public"}`, "duplicate_field", ""},
 		{"missing", `{"privacy":"public"}`, "invalid_field", "title"},
 		{"bad enum", `{"title":"x","privacy":"secret"}`, "invalid_field", "privacy"},
 		{"wrong type", `{"title":5,"privacy":"public"}`, "invalid_field", "title"},
