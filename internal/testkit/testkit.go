@@ -1,5 +1,6 @@
 // Package testkit holds what kotak's tests share: a deterministic,
-// concurrency-safe randomness source and cached test keyrings.
+// concurrency-safe randomness source, cached test keyrings and a clock
+// tests move by hand.
 //
 // It is imported only by _test.go files. Nothing here is fit for
 // production: the randomness is predictable by design.
