@@ -15,6 +15,7 @@ import (
 
 	"kotak/crypto/box"
 	"kotak/crypto/seal"
+	"kotak/internal/testkit"
 )
 
 // runCallers runs b.N calls of fn spread over callers goroutines and
@@ -135,7 +136,7 @@ func benchVault(b *testing.B, n int) *env {
 		benchDir = d
 	}
 	dir := filepath.Join(benchDir, fmt.Sprint(n))
-	e := &env{dir: dir, clock: &fakeClock{t: start}, ring: testKeyring(b)}
+	e := &env{dir: dir, clock: testkit.NewClock(start), ring: testKeyring(b)}
 	e.opts = Options{Keyring: e.ring.kr, Now: e.clock.Now}
 	v, err := Open(dir, e.opts)
 	if err != nil {

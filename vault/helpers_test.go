@@ -3,7 +3,6 @@ package vault
 import (
 	"errors"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,30 +14,6 @@ import (
 )
 
 var wib = time.FixedZone("WIB", 7*3600)
-
-// fakeClock is an injected clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // testRing is a 2-of-3 ministry keyring and its auditors' identities.
 type testRing struct {
@@ -60,7 +35,7 @@ func testKeyring(t testing.TB) testRing {
 type env struct {
 	v     *Vault
 	dir   string
-	clock *fakeClock
+	clock *testkit.Clock
 	ring  testRing
 	opts  Options
 }
@@ -71,7 +46,7 @@ var start = time.Date(2026, 3, 17, 10, 0, 0, 0, wib)
 
 func newEnv(t testing.TB, mod ...func(*Options)) *env {
 	t.Helper()
-	e := &env{dir: t.TempDir(), clock: &fakeClock{t: start}, ring: testKeyring(t)}
+	e := &env{dir: t.TempDir(), clock: testkit.NewClock(start), ring: testKeyring(t)}
 	e.opts = Options{Keyring: e.ring.kr, Rand: testkit.Rand(1), Now: e.clock.Now}
 	for _, m := range mod {
 		m(&e.opts)

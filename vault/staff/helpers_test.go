@@ -3,7 +3,6 @@ package staff
 import (
 	"bytes"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,24 +12,6 @@ import (
 
 // tinyParams keep argon2id fast in tests; production uses DefaultParams.
 var tinyParams = Params{Time: 1, MemoryKiB: 64, Threads: 1}
-
-// fakeClock is an injected clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // openVault opens a vault in a temporary directory with the service's buckets.
 func openVault(t testing.TB) *vault.Vault {
@@ -49,13 +30,13 @@ var start = time.Date(2026, 3, 17, 10, 0, 0, 0, time.FixedZone("WIB", 7*3600))
 type env struct {
 	v     *vault.Vault
 	s     *Service
-	clock *fakeClock
+	clock *testkit.Clock
 	opts  Options
 }
 
 func newEnv(t testing.TB, mod ...func(*Options)) *env {
 	t.Helper()
-	e := &env{v: openVault(t), clock: &fakeClock{t: start}}
+	e := &env{v: openVault(t), clock: testkit.NewClock(start)}
 	e.opts = Options{Rand: testkit.Rand(2), Now: e.clock.Now, Params: tinyParams}
 	for _, m := range mod {
 		m(&e.opts)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,24 +16,6 @@ import (
 	"kotak/vault/auditlog"
 	"kotak/vault/redact"
 )
-
-// fakeClock is an injected clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // testRing is a keyring and its auditors' identities.
 type testRing struct {
@@ -75,14 +56,14 @@ type env struct {
 	v         *vault.Vault
 	svc       *Service
 	ring      testRing
-	clock     *fakeClock
+	clock     *testkit.Clock
 	complaint string
 	opts      Options
 }
 
 func newEnv(t testing.TB, n, k int, mod ...func(*Options)) *env {
 	t.Helper()
-	e := &env{t: t, ring: testKeyring(t, n, k), clock: &fakeClock{t: start}}
+	e := &env{t: t, ring: testKeyring(t, n, k), clock: testkit.NewClock(start)}
 	v, err := vault.Open(t.TempDir(), vault.Options{
 		Keyring: e.ring.kr, Rand: testkit.Rand(1), Now: e.clock.Now,
 		Buckets: append(append([][]byte(nil), Buckets...), auditlog.Buckets...),
