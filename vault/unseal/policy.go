@@ -1,7 +1,6 @@
 package unseal
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"kotak/internal/strictjson"
 	"kotak/vault"
 )
 
@@ -183,26 +183,25 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	if len(data) > maxPolicyFileSize {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrPolicyFile, maxPolicyFileSize)
 	}
-	if dup, err := duplicateKey(data); err != nil {
-		return nil, fmt.Errorf("%w: not JSON", ErrPolicyFile)
-	} else if dup != "" {
-		if len(dup) > 64 {
-			dup = dup[:64]
-		}
-		return nil, fmt.Errorf("%w: %q: given more than once", ErrPolicyFile, dup)
-	}
 	var f policyFile
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
+	if err := strictjson.Decode(data, &f, strictjson.Options{MaxDepth: 8}); err != nil {
+		var dup *strictjson.DuplicateKeyError
 		var ute *json.UnmarshalTypeError
-		if errors.As(err, &ute) && ute.Field != "" {
+		switch {
+		case errors.Is(err, strictjson.ErrSyntax), errors.Is(err, strictjson.ErrTooDeep):
+			return nil, fmt.Errorf("%w: not JSON", ErrPolicyFile)
+		case errors.As(err, &dup):
+			p := dup.Path
+			if len(p) > 64 {
+				p = p[:64]
+			}
+			return nil, fmt.Errorf("%w: %q: given more than once", ErrPolicyFile, p)
+		case errors.Is(err, strictjson.ErrTrailingData):
+			return nil, fmt.Errorf("%w: trailing data", ErrPolicyFile)
+		case errors.As(err, &ute) && ute.Field != "":
 			return nil, fmt.Errorf("%w: %s: wrong type", ErrPolicyFile, ute.Field)
 		}
 		return nil, fmt.Errorf("%w: not one JSON object of known fields", ErrPolicyFile)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: trailing data", ErrPolicyFile)
 	}
 	switch {
 	case f.Version == nil:
@@ -251,56 +250,4 @@ func LoadPolicy(path string) (*Policy, error) {
 		return nil, err
 	}
 	return ParsePolicy(data)
-}
-
-// duplicateKey returns the dotted path of the first object key given twice
-// in one object, or "".
-func duplicateKey(raw []byte) (string, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var walk func(path string, depth int) (string, error)
-	walk = func(path string, depth int) (string, error) {
-		if depth > 8 {
-			return "", errors.New("too deep")
-		}
-		tok, err := dec.Token()
-		if err != nil {
-			return "", err
-		}
-		d, ok := tok.(json.Delim)
-		if !ok {
-			return "", nil
-		}
-		switch d {
-		case '{':
-			seen := map[string]bool{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return "", err
-				}
-				k, _ := kt.(string)
-				p := k
-				if path != "" {
-					p = path + "." + k
-				}
-				if seen[k] {
-					return p, nil
-				}
-				seen[k] = true
-				if f, err := walk(p, depth+1); err != nil || f != "" {
-					return f, err
-				}
-			}
-		case '[':
-			for dec.More() {
-				if f, err := walk(path, depth+1); err != nil || f != "" {
-					return f, err
-				}
-			}
-		}
-		_, err = dec.Token()
-		return "", err
-	}
-	return walk("", 0)
 }
