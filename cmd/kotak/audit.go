@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -160,14 +159,11 @@ func auditReadFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
+	b, err := readAtMost(f, limit)
+	if errors.Is(err, errTooLarge) {
 		return nil, fmt.Errorf("%s is longer than %d bytes", path, limit)
 	}
-	return b, nil
+	return b, err
 }
 
 // auditWriteFile replaces path with data through a synced temporary file.

@@ -2,13 +2,11 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -222,28 +220,24 @@ func auditorPassphrase(env *cmdEnv, in *passReader, path string) ([]byte, error)
 	if path == "" {
 		return in.read("Passphrase of your key file: ")
 	}
-	f, err := os.Open(path)
+	f, err := openSecretFile(env, path, "")
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 {
-		fmt.Fprintf(env.stderr, "warning: %s is readable by other users (mode %v)\n", path, st.Mode().Perm())
+	data, err := readAtMost(f, maxSecretFile)
+	if errors.Is(err, errTooLarge) {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxSecretFile)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxPassphraseFile+1))
 	if err != nil {
 		return nil, err
 	}
 	defer clear(data)
-	if len(data) > maxPassphraseFile {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxPassphraseFile)
-	}
-	line, _, _ := bytes.Cut(data, []byte("\n"))
-	line = bytes.TrimSuffix(line, []byte("\r"))
+	line := firstLine(data)
 	if len(line) == 0 {
 		return nil, fmt.Errorf("%s: the first line is empty", path)
 	}
-	return bytes.Clone(line), nil
+	return line, nil
 }
 
 // confirm asks a yes/no question on the terminal (visible input) or reads

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"errors"
@@ -13,8 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/term"
 
 	"kotak/keys"
 )
@@ -30,9 +27,6 @@ func init() {
 // and by the demo.
 // Only tests lower it.
 var keysInitKDF = keys.DefaultKDFParams()
-
-// maxPassphraseFile bounds --passphrase-file.
-const maxPassphraseFile = 64 << 10
 
 func runKeysInit(env *cmdEnv, args []string) int {
 	fl := flag.NewFlagSet("kotak keys init", flag.ContinueOnError)
@@ -169,22 +163,19 @@ func checkPassphrase(p []byte, earlier [][]byte, labels []string) error {
 // readPassphraseFile reads one passphrase per line (a final newline and
 // CRLF line ends are allowed); there must be exactly one line per label.
 func readPassphraseFile(env *cmdEnv, path string, labels []string) ([][]byte, error) {
-	f, err := os.Open(path)
+	f, err := openSecretFile(env, path, "kotak keys init: ")
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 {
-		fmt.Fprintf(env.stderr, "kotak keys init: warning: %s is readable by other users (mode %v)\n", path, st.Mode().Perm())
+	data, err := readAtMost(f, maxSecretFile)
+	if errors.Is(err, errTooLarge) {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxSecretFile)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxPassphraseFile+1))
 	if err != nil {
 		return nil, err
 	}
 	defer clear(data)
-	if len(data) > maxPassphraseFile {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxPassphraseFile)
-	}
 	lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
 	if len(data) == 0 {
 		lines = nil
@@ -228,7 +219,7 @@ func promptPassphrases(env *cmdEnv, labels []string) (out [][]byte, err error) {
 	for i, label := range labels {
 		var p []byte
 		for try := 1; ; try++ {
-			p, err = r.askTwice(fmt.Sprintf("Passphrase for %s: ", label), out, labels)
+			p, err = r.askTwice(fmt.Sprintf("Passphrase for %s: ", label), func(p []byte) error { return checkPassphrase(p, out, labels) })
 			if err == nil {
 				break
 			}
@@ -240,63 +231,4 @@ func promptPassphrases(env *cmdEnv, labels []string) (out [][]byte, err error) {
 		out = append(out, p)
 	}
 	return out, nil
-}
-
-type passReader struct {
-	env *cmdEnv
-	tty bool
-	fd  int
-	br  *bufio.Reader
-}
-
-func newPassReader(env *cmdEnv) *passReader {
-	r := &passReader{env: env}
-	if f, ok := env.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		r.tty, r.fd = true, int(f.Fd())
-	} else {
-		r.br = bufio.NewReader(env.stdin)
-	}
-	return r
-}
-
-func (r *passReader) read(prompt string) ([]byte, error) {
-	fmt.Fprint(r.env.stderr, prompt)
-	if r.tty {
-		p, err := term.ReadPassword(r.fd)
-		fmt.Fprintln(r.env.stderr)
-		return p, err
-	}
-	line, err := r.br.ReadBytes('\n')
-	if err != nil && (err != io.EOF || len(line) == 0) {
-		clear(line)
-		if err == io.EOF {
-			return nil, fmt.Errorf("input ended: %w", io.EOF)
-		}
-		return nil, err
-	}
-	p := bytes.Clone(bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r")))
-	clear(line)
-	return p, nil
-}
-
-func (r *passReader) askTwice(prompt string, earlier [][]byte, labels []string) ([]byte, error) {
-	p, err := r.read(prompt)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkPassphrase(p, earlier, labels); err != nil {
-		clear(p)
-		return nil, err
-	}
-	again, err := r.read("Repeat it: ")
-	if err != nil {
-		clear(p)
-		return nil, err
-	}
-	defer clear(again)
-	if !bytes.Equal(p, again) {
-		clear(p)
-		return nil, errors.New("the two entries differ")
-	}
-	return p, nil
 }

@@ -334,14 +334,11 @@ func revealKeyring(env *cmdEnv, path, served, wantID string) (*keys.Keyring, err
 
 // readRecipientKey reads a recipient key file, warning if others can read it.
 func readRecipientKey(env *cmdEnv, path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := openSecretFile(env, path, "")
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 {
-		fmt.Fprintf(env.stderr, "warning: %s is readable by other users (mode %v)\n", path, st.Mode().Perm())
-	}
 	data, err := io.ReadAll(io.LimitReader(f, 1024))
 	if err != nil {
 		return nil, err

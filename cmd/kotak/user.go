@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -25,9 +23,6 @@ func init() {
 // userAddParams are the argon2id parameters of the hashes user add writes.
 // Only tests lower them.
 var userAddParams = staff.DefaultParams()
-
-// maxPasswordFile bounds --password-file.
-const maxPasswordFile = 64 << 10
 
 // flagOfField names the command-line flag behind each account field.
 var flagOfField = map[string]string{
@@ -150,39 +145,27 @@ func readPasswordFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("reading the password file: %w", err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxPasswordFile+1))
-	defer clear(data)
+	data, err := readAtMost(f, maxSecretFile)
+	if errors.Is(err, errTooLarge) {
+		return nil, errors.New("the password file is too large")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the password file: %w", err)
 	}
-	if len(data) > maxPasswordFile {
-		return nil, errors.New("the password file is too large")
-	}
-	line, _, _ := bytes.Cut(data, []byte("\n"))
-	line = bytes.TrimSuffix(line, []byte("\r"))
+	defer clear(data)
+	line := firstLine(data)
 	if len(line) == 0 {
 		return nil, errors.New("the password file's first line is empty")
 	}
-	return bytes.Clone(line), nil
+	return line, nil
 }
 
 // promptPassword asks for the password twice: without echo on a terminal,
 // as lines of standard input otherwise.
 func promptPassword(env *cmdEnv) ([]byte, error) {
-	r := newPassReader(env)
-	p, err := r.read("Password for the new account (at least 12 characters): ")
-	if err != nil {
+	p, err := newPassReader(env).askTwice("Password for the new account (at least 12 characters): ", nil)
+	if err != nil && !errors.Is(err, errEntriesDiffer) {
 		return nil, fmt.Errorf("reading the password: %w", err)
 	}
-	again, err := r.read("Repeat it: ")
-	if err != nil {
-		clear(p)
-		return nil, fmt.Errorf("reading the password: %w", err)
-	}
-	defer clear(again)
-	if !bytes.Equal(p, again) {
-		clear(p)
-		return nil, errors.New("the two entries differ")
-	}
-	return p, nil
+	return p, err
 }
