@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -54,32 +53,18 @@ the re-sealed share. Your share never leaves this machine in the clear.
 // runAuditorDecide runs `kotak auditor approve|deny`.
 func runAuditorDecide(env *cmdEnv, args []string, verdict unseal.Verdict) int {
 	name := "kotak auditor " + string(verdict)
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	fs.Usage = func() { fmt.Fprint(env.stderr, auditorUsage) }
-	server := fs.String("server", "", "")
-	token := fs.String("token", "", "")
-	keyPath := fs.String("key", "", "")
-	keyringPath := fs.String("keyring", "", "")
-	passFile := fs.String("passphrase-file", "", "")
-	wantFP := fs.String("fingerprint", "", "")
-	yes := fs.Bool("yes", false, "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	cmd := newServerCommand(env, name, auditorUsage)
+	keyPath := cmd.String("key", "", "")
+	keyringPath := cmd.String("keyring", "", "")
+	passFile := cmd.String("passphrase-file", "", "")
+	wantFP := cmd.String("fingerprint", "", "")
+	yes := cmd.Bool("yes", false, "")
+	if code, ok := cmd.parse(args, func() bool { return cmd.NArg() == 1 && *keyPath != "" }); !ok {
+		return code
 	}
-	if fs.NArg() != 1 || *server == "" || *keyPath == "" {
-		fmt.Fprint(env.stderr, auditorUsage)
-		return 2
-	}
-	rid := fs.Arg(0)
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.stderr, name+": "+format+"\n", a...)
-		return 1
-	}
-	c, err := newUnsealClient(env, *server, *token)
+	rid := cmd.Arg(0)
+	fail := cmd.fail
+	c, err := cmd.client()
 	if err != nil {
 		return fail("%v", err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -50,32 +49,21 @@ does not control. The request id is the last line of the output.
 
 // runUnsealRequest makes the recipient key, writes it, and files.
 func runUnsealRequest(env *cmdEnv, args []string) int {
-	fs := flag.NewFlagSet("kotak unseal request", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	fs.Usage = func() { fmt.Fprint(env.stderr, unsealRequestUsage) }
-	server := fs.String("server", "", "")
-	token := fs.String("token", "", "")
-	complaint := fs.String("complaint", "", "")
-	basis := fs.String("legal-basis", "", "")
-	just := fs.String("justification", "", "")
-	keyOut := fs.String("key-out", "", "")
-	deferDays := fs.Int("defer-notice", 0, "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	cmd := newServerCommand(env, "kotak unseal request", unsealRequestUsage)
+	complaint := cmd.String("complaint", "", "")
+	basis := cmd.String("legal-basis", "", "")
+	just := cmd.String("justification", "", "")
+	keyOut := cmd.String("key-out", "", "")
+	deferDays := cmd.Int("defer-notice", 0, "")
+	valid := func() bool {
+		return cmd.NArg() == 0 && *complaint != "" && *basis != "" && *just != "" && *keyOut != "" &&
+			*deferDays >= 0 && *deferDays <= unseal.MaxDeferralDays
 	}
-	if fs.NArg() != 0 || *server == "" || *complaint == "" || *basis == "" || *just == "" || *keyOut == "" ||
-		*deferDays < 0 || *deferDays > unseal.MaxDeferralDays {
-		fmt.Fprint(env.stderr, unsealRequestUsage)
-		return 2
+	if code, ok := cmd.parse(args, valid); !ok {
+		return code
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.stderr, "kotak unseal request: "+format+"\n", a...)
-		return 1
-	}
-	c, err := newUnsealClient(env, *server, *token)
+	fail := cmd.fail
+	c, err := cmd.client()
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -150,29 +138,15 @@ request is approved it exits 1 and reveals nothing.
 
 // runUnsealReveal fetches, checks and opens the shares of an approved request.
 func runUnsealReveal(env *cmdEnv, args []string) int {
-	fs := flag.NewFlagSet("kotak unseal reveal", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	fs.Usage = func() { fmt.Fprint(env.stderr, unsealRevealUsage) }
-	server := fs.String("server", "", "")
-	token := fs.String("token", "", "")
-	keyPath := fs.String("key", "", "")
-	keyringPath := fs.String("keyring", "", "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	cmd := newServerCommand(env, "kotak unseal reveal", unsealRevealUsage)
+	keyPath := cmd.String("key", "", "")
+	keyringPath := cmd.String("keyring", "", "")
+	if code, ok := cmd.parse(args, func() bool { return cmd.NArg() == 1 && *keyPath != "" }); !ok {
+		return code
 	}
-	if fs.NArg() != 1 || *server == "" || *keyPath == "" {
-		fmt.Fprint(env.stderr, unsealRevealUsage)
-		return 2
-	}
-	rid := fs.Arg(0)
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.stderr, "kotak unseal reveal: "+format+"\n", a...)
-		return 1
-	}
-	c, err := newUnsealClient(env, *server, *token)
+	rid := cmd.Arg(0)
+	fail := cmd.fail
+	c, err := cmd.client()
 	if err != nil {
 		return fail("%v", err)
 	}

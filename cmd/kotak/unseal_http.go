@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,6 +18,54 @@ import (
 
 	"kotak/api"
 )
+
+// serverCommand is the frame of a command that talks to a server's unseal
+// endpoints (kotak unseal request|reveal, kotak auditor approve|deny): a
+// flag set with --server and --token that prints the command's usage text
+// on -h (exit 0) and on misuse (exit 2), and errors as "name: message"
+// (exit 1).
+type serverCommand struct {
+	*flag.FlagSet
+	env           *cmdEnv
+	name, usage   string
+	server, token *string
+}
+
+func newServerCommand(env *cmdEnv, name, usage string) *serverCommand {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() { fmt.Fprint(env.stderr, usage) }
+	return &serverCommand{FlagSet: fs, env: env, name: name, usage: usage,
+		server: fs.String("server", "", ""), token: fs.String("token", "", "")}
+}
+
+// parse parses args; ok is false when the command must stop with code:
+// after -h, a flag error, no --server, or when valid (the command's own
+// checks of its arguments, run after parsing) is false.
+func (c *serverCommand) parse(args []string, valid func() bool) (code int, ok bool) {
+	if err := c.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		return 2, false
+	}
+	if *c.server == "" || !valid() {
+		fmt.Fprint(c.env.stderr, c.usage)
+		return 2, false
+	}
+	return 0, true
+}
+
+// fail prints "name: message" on stderr and returns exit code 1.
+func (c *serverCommand) fail(format string, a ...any) int {
+	fmt.Fprintf(c.env.stderr, c.name+": "+format+"\n", a...)
+	return 1
+}
+
+// client is the client for --server and --token (see newUnsealClient).
+func (c *serverCommand) client() (*unsealClient, error) {
+	return newUnsealClient(c.env, *c.server, *c.token)
+}
 
 // unsealClient talks to a kotak server's unseal endpoints for `kotak unseal`
 // and `kotak auditor`.

@@ -270,8 +270,17 @@ func TestUnsealCommandUsage(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2", args, r.code)
 		}
 	}
+	for _, args := range [][]string{{"unseal", "request", "-h"}, {"unseal", "reveal", "-h"}, {"auditor", "approve", "-h"}} {
+		want := "usage: kotak " + args[0] + " "
+		if r := runCmd("", args...); r.code != 0 || !strings.HasPrefix(r.stderr, want) {
+			t.Errorf("%v: exit %d, %q; want 0 and the usage", args, r.code, r.stderr)
+		}
+	}
 	t.Setenv("KOTAK_TOKEN", "")
 	r := runCmd("", "unseal", "reveal", "--server", "http://127.0.0.1:1", "--key", "k", "UNS-0000000000000")
+	if !strings.HasPrefix(r.stderr, "kotak unseal reveal: ") {
+		t.Errorf("no token: the error does not name the command: %q", r.stderr)
+	}
 	if r.code != 1 || !strings.Contains(r.stderr, "--token") {
 		t.Fatalf("no token: %d %s", r.code, r.stderr)
 	}
