@@ -205,15 +205,7 @@ func auditorPassphrase(env *cmdEnv, in *passReader, path string) ([]byte, error)
 	if path == "" {
 		return in.read("Passphrase of your key file: ")
 	}
-	f, err := openSecretFile(env, path, "")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := readAtMost(f, maxSecretFile)
-	if errors.Is(err, errTooLarge) {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxSecretFile)
-	}
+	data, err := readSecretFile(env, path, "")
 	if err != nil {
 		return nil, err
 	}

@@ -163,15 +163,7 @@ func checkPassphrase(p []byte, earlier [][]byte, labels []string) error {
 // readPassphraseFile reads one passphrase per line (a final newline and
 // CRLF line ends are allowed); there must be exactly one line per label.
 func readPassphraseFile(env *cmdEnv, path string, labels []string) ([][]byte, error) {
-	f, err := openSecretFile(env, path, "kotak keys init: ")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := readAtMost(f, maxSecretFile)
-	if errors.Is(err, errTooLarge) {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxSecretFile)
-	}
+	data, err := readSecretFile(env, path, "kotak keys init: ")
 	if err != nil {
 		return nil, err
 	}

@@ -39,6 +39,22 @@ func openSecretFile(env *cmdEnv, path, prefix string) (*os.File, error) {
 	return f, nil
 }
 
+// readSecretFile reads a --passphrase-file: openSecretFile (with prefix),
+// then at most maxSecretFile bytes; a larger file is an error naming the
+// path and the bound. The caller clears the result.
+func readSecretFile(env *cmdEnv, path, prefix string) ([]byte, error) {
+	f, err := openSecretFile(env, path, prefix)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := readAtMost(f, maxSecretFile)
+	if errors.Is(err, errTooLarge) {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxSecretFile)
+	}
+	return data, err
+}
+
 // readAtMost reads r to its end if it holds at most limit bytes; more is
 // errTooLarge. On any error what was read is cleared and nil returned, so
 // a secret is never left behind; on success the caller clears the result.

@@ -144,3 +144,23 @@ func TestOpenSecretFile(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+func TestReadSecretFile(t *testing.T) {
+	dir := t.TempDir()
+	ok := filepath.Join(dir, "ok")
+	big := filepath.Join(dir, "big")
+	if err := os.WriteFile(ok, []byte("rahasia\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(big, bytes.Repeat([]byte("x"), maxSecretFile+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := &cmdEnv{stderr: io.Discard}
+	if data, err := readSecretFile(env, ok, ""); err != nil || string(data) != "rahasia\n" {
+		t.Errorf("ok: %q, %v", data, err)
+	}
+	data, err := readSecretFile(env, big, "")
+	if err == nil || data != nil || err.Error() != big+": larger than 65536 bytes" {
+		t.Errorf("big: %d bytes, %v", len(data), err)
+	}
+}
