@@ -33,22 +33,17 @@ var ErrDirSync = errors.New("fsutil: directory not synced")
 // *os.LinkError of the failed step, with nothing left at path. Errors name
 // paths, never data. The caller keeps ownership of data (it is not kept).
 func WriteExclusive(path string, data []byte, perm fs.FileMode) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmpName, err := writeTemp(path, data, perm)
 	if err != nil {
 		return err
 	}
-	tmpName := tmp.Name()
 	// Best effort: once linked (or abandoned), the temporary name is never
 	// read again.
 	defer os.Remove(tmpName)
-	if err := writeSynced(tmp, data, perm); err != nil {
-		return err
-	}
 	if err := os.Link(tmpName, path); err != nil {
 		return err
 	}
-	if err := SyncDir(dir); err != nil {
+	if err := SyncDir(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("%w: %w", ErrDirSync, err)
 	}
 	return nil
@@ -65,42 +60,47 @@ func WriteExclusive(path string, data []byte, perm fs.FileMode) error {
 // *os.LinkError of the failed step, with path unchanged. Errors name paths,
 // never data.
 func WriteReplace(path string, data []byte, perm fs.FileMode) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmpName, err := writeTemp(path, data, perm)
 	if err != nil {
-		return err
-	}
-	tmpName := tmp.Name()
-	if err := writeSynced(tmp, data, perm); err != nil {
-		os.Remove(tmpName)
 		return err
 	}
 	if err := os.Rename(tmpName, path); err != nil {
 		os.Remove(tmpName)
 		return err
 	}
-	if err := SyncDir(dir); err != nil {
+	if err := SyncDir(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("%w: %w", ErrDirSync, err)
 	}
 	return nil
 }
 
-// writeSynced sets f's mode, writes data, syncs and closes f. It closes f
-// on every path.
-func writeSynced(f *os.File, data []byte, perm fs.FileMode) error {
+// writeTemp writes data with mode exactly perm to a new temporary file in
+// path's directory, syncs and closes it, and returns its name. On failure it
+// leaves nothing behind.
+func writeTemp(path string, data []byte, perm fs.FileMode) (name string, err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
 	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
+		return "", err
 	}
 	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
+		return "", err
 	}
 	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+		return "", err
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	return f.Name(), nil
 }
 
 // SyncDir fsyncs the directory dir, so that names just created, linked or
