@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -109,6 +110,8 @@ func runLoad(b *testing.B, url string, body []byte, clients int) {
 					failed.Add(1)
 					continue
 				}
+				// Drained so that the connection is reused.
+				_, _ = io.Copy(io.Discard, res.Body)
 				res.Body.Close()
 				if res.StatusCode != http.StatusCreated {
 					failed.Add(1)
