@@ -255,7 +255,8 @@ func (b *agencyBody) validate() *Error {
 }
 
 func (s *Server) putAgency(c echo.Context) error {
-	if _, err := requireRole(c, vault.RoleAdmin); err != nil {
+	ss, err := requireRole(c, vault.RoleAdmin)
+	if err != nil {
 		return err
 	}
 	var b agencyBody
@@ -263,7 +264,7 @@ func (s *Server) putAgency(c echo.Context) error {
 		return err
 	}
 	a := directory.Agency{ID: b.ID, Name: b.Name, Region: b.Region}
-	if err := s.cfg.Directory.PutAgency(a); err != nil {
+	if err := s.cfg.Directory.As(ss.actor).PutAgency(a); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, a)
@@ -285,7 +286,8 @@ func (b *categoryBody) validate() *Error {
 }
 
 func (s *Server) putCategory(c echo.Context) error {
-	if _, err := requireRole(c, vault.RoleAdmin); err != nil {
+	ss, err := requireRole(c, vault.RoleAdmin)
+	if err != nil {
 		return err
 	}
 	var b categoryBody
@@ -293,7 +295,7 @@ func (s *Server) putCategory(c echo.Context) error {
 		return err
 	}
 	cat := directory.Category{ID: b.ID, Name: b.Name}
-	if err := s.cfg.Directory.PutCategory(cat); err != nil {
+	if err := s.cfg.Directory.As(ss.actor).PutCategory(cat); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, cat)
@@ -331,14 +333,15 @@ func (s *Server) listUsers(c echo.Context) error {
 }
 
 func (s *Server) addUser(c echo.Context) error {
-	if _, err := requireRole(c, vault.RoleAdmin); err != nil {
+	ss, err := requireRole(c, vault.RoleAdmin)
+	if err != nil {
 		return err
 	}
 	var b userBody
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	u, err := s.cfg.Staff.AddUser(b.Username, b.Password, vault.Role(b.Role), b.Agency, b.AuditorID)
+	u, err := s.cfg.Staff.As(ss.actor).AddUser(b.Username, b.Password, vault.Role(b.Role), b.Agency, b.AuditorID)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"kotak/vault"
+	"kotak/vault/directory"
 	"kotak/vault/staff"
 )
 
@@ -16,25 +17,25 @@ const ActionCategoryPut = "category_put"
 var keyKeyring = []byte("keyring")
 
 // StaffHook is a staff.Options.OnEvent that records every account event
-// (added, password set, disabled, login, logout) in the same transaction.
-// The entry names the account and its role; the staff service does not
-// know who asked for the change, so the actor is the system.
+// (added, password set, disabled, login, logout) in the same transaction:
+// who did it (the admin through staff.Service.As, the account itself for
+// login and logout, else the system), the account, and a hash of its role.
 func StaffHook(tx vault.Tx, e staff.Event) error {
 	_, err := Append(tx, Entry{
-		Time: e.Time, Role: string(vault.RoleSystem), Action: string(e.Action), User: e.Username,
+		Time: e.Time, Role: string(e.By.Role), Actor: e.By.ID, Action: string(e.Action), User: e.Username,
 		Details: DetailsHash([]byte(`{"role":"` + string(e.Role) + `"}`)),
 	})
 	return err
 }
 
 // DirectoryHook returns a directory change hook that records every agency
-// and category change in the same transaction, with the hash of the
-// stored record.
-func DirectoryHook(now func() time.Time) func(tx vault.Tx, kind, id string, record []byte) error {
-	return func(tx vault.Tx, kind, id string, record []byte) error {
-		e := Entry{Time: now(), Role: string(vault.RoleSystem), Action: ActionCategoryPut, Details: DetailsHash(record)}
-		if kind == "agency" {
-			e.Action, e.Agency = ActionAgencyPut, id
+// and category change in the same transaction: who made it (through
+// directory.Service.As, else the system) and the hash of the stored record.
+func DirectoryHook(now func() time.Time) func(tx vault.Tx, c directory.Change) error {
+	return func(tx vault.Tx, c directory.Change) error {
+		e := Entry{Time: now(), Role: string(c.By.Role), Actor: c.By.ID, Action: ActionCategoryPut, Details: DetailsHash(c.Record)}
+		if c.Kind == directory.KindAgency {
+			e.Action, e.Agency = ActionAgencyPut, c.ID
 		}
 		_, err := Append(tx, e)
 		return err

@@ -19,11 +19,15 @@ func TestHooksRecordStaffDirectoryAndKeyring(t *testing.T) {
 	if err := d.PutAgency(directory.Agency{ID: "dinkes", Name: "Dinas Kesehatan"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.PutCategory(directory.Category{ID: "kesehatan", Name: "Kesehatan"}); err != nil {
+	admin := vault.Actor{Role: vault.RoleAdmin, ID: "admin"}
+	if err := d.As(admin).PutCategory(directory.Category{ID: "kesehatan", Name: "Kesehatan"}); err != nil {
 		t.Fatal(err)
 	}
 	s := staff.New(st, staff.Options{Params: staff.Params{Time: 1, MemoryKiB: 64, Threads: 1}, OnEvent: StaffHook, AgencyExists: d.AgencyExists})
-	if _, err := s.AddUser("budi", "a long enough password", vault.RoleAgency, "dinkes", ""); err != nil {
+	if _, err := s.As(admin).AddUser("budi", "a long enough password", vault.RoleAgency, "dinkes", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := s.Login("budi", "a long enough password"); err != nil {
 		t.Fatal(err)
 	}
 	for i, want := range []bool{true, false} {
@@ -46,9 +50,10 @@ func TestHooksRecordStaffDirectoryAndKeyring(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		actions = append(actions, e.Action)
+		actions = append(actions, e.Action+" by "+e.Role+":"+e.Actor)
 	}
-	want := []string{ActionAgencyPut, ActionCategoryPut, "user_add", ActionKeyringChange, ActionKeyringChange}
+	want := []string{ActionAgencyPut + " by system:", ActionCategoryPut + " by admin:admin", "user_add by admin:admin",
+		"login by agency:budi", ActionKeyringChange + " by system:", ActionKeyringChange + " by system:"}
 	if len(actions) != len(want) {
 		t.Fatalf("actions %v, want %v", actions, want)
 	}

@@ -94,8 +94,32 @@ type Service struct {
 	st         vault.Store
 	agencies   cache[Agency]
 	categories cache[Category]
-	onChange   func(tx vault.Tx, kind, id string, record []byte) error
+	onChange   func(tx vault.Tx, c Change) error
 }
+
+// Change is one stored directory record, as passed to the change hook.
+type Change struct {
+	Kind   string      // KindAgency or KindCategory
+	ID     string      // the agency or category id
+	Record []byte      // the stored record
+	By     vault.Actor // who made the change (see As); the system when unset
+}
+
+// Editor makes directory changes on behalf of one actor; see As.
+type Editor struct {
+	d  *Service
+	by vault.Actor
+}
+
+// As returns an Editor whose changes are reported to the change hook as
+// made by a, for the audit log.
+func (d *Service) As(a vault.Actor) Editor { return Editor{d: d, by: a} }
+
+// PutAgency is Service.PutAgency on behalf of the Editor's actor.
+func (e Editor) PutAgency(a Agency) error { return e.d.putAgency(a, e.by) }
+
+// PutCategory is Service.PutCategory on behalf of the Editor's actor.
+func (e Editor) PutCategory(c Category) error { return e.d.putCategory(c, e.by) }
 
 // New returns a Service over st, whose buckets must exist (see Buckets).
 func New(st vault.Store) *Service {
@@ -211,7 +235,9 @@ func (c Category) record() ([]byte, error) {
 // name is trimmed. It returns an *vault.InputError (ErrBadInput) for an
 // invalid field, and nil only once the record is durable; AgencyExists
 // sees it from then on.
-func (d *Service) PutAgency(a Agency) error {
+func (d *Service) PutAgency(a Agency) error { return d.putAgency(a, vault.Actor{}) }
+
+func (d *Service) putAgency(a Agency, by vault.Actor) error {
 	a, err := a.clean()
 	if err != nil {
 		return err
@@ -220,11 +246,13 @@ func (d *Service) PutAgency(a Agency) error {
 	if err != nil {
 		return err
 	}
-	return put(d, &d.agencies, bucketAgencies, KindAgency, a.ID, raw)
+	return put(d, &d.agencies, bucketAgencies, Change{Kind: KindAgency, ID: a.ID, Record: raw, By: by})
 }
 
 // PutCategory creates the category c.ID or renames it; see PutAgency.
-func (d *Service) PutCategory(c Category) error {
+func (d *Service) PutCategory(c Category) error { return d.putCategory(c, vault.Actor{}) }
+
+func (d *Service) putCategory(c Category, by vault.Actor) error {
 	c, err := c.clean()
 	if err != nil {
 		return err
@@ -233,7 +261,7 @@ func (d *Service) PutCategory(c Category) error {
 	if err != nil {
 		return err
 	}
-	return put(d, &d.categories, bucketCategories, KindCategory, c.ID, raw)
+	return put(d, &d.categories, bucketCategories, Change{Kind: KindCategory, ID: c.ID, Record: raw, By: by})
 }
 
 // Kinds of directory records, as passed to a change hook.
@@ -242,23 +270,26 @@ const (
 	KindCategory = "category"
 )
 
-// OnChange sets a hook called inside the write transaction of every Put,
-// with the kind, the id and the stored record; an error fails the Put and
-// nothing of it is kept. The audit log uses it. Call it before the Service
-// is used concurrently.
-func (d *Service) OnChange(fn func(tx vault.Tx, kind, id string, record []byte) error) {
+// OnChange sets a hook called inside the write transaction of every Put
+// with the change; an error fails the Put and nothing of it is kept. The
+// audit log uses it. Call it before the Service is used concurrently.
+func (d *Service) OnChange(fn func(tx vault.Tx, c Change) error) {
 	d.onChange = fn
 }
 
 // put stores one record and invalidates the in-memory copy, also after a
 // failed Update, whose outcome the caller cannot know for sure.
-func put[T any](d *Service, c *cache[T], bucket []byte, kind, id string, raw []byte) error {
+func put[T any](d *Service, c *cache[T], bucket []byte, ch Change) error {
+	if ch.By.Role == "" {
+		ch.By = vault.Actor{Role: vault.RoleSystem}
+	}
+	id := ch.ID
 	err := d.st.Update(func(tx vault.Tx) error {
-		if err := tx.Put(bucket, []byte(id), raw); err != nil {
+		if err := tx.Put(bucket, []byte(id), ch.Record); err != nil {
 			return err
 		}
 		if d.onChange != nil {
-			return d.onChange(tx, kind, id, raw)
+			return d.onChange(tx, ch)
 		}
 		return nil
 	})

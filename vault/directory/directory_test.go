@@ -392,14 +392,17 @@ func FuzzDecode(f *testing.F) {
 func TestOnChangeRunsInTheTransaction(t *testing.T) {
 	d := New(openVault(t).Store())
 	var seen []string
-	d.OnChange(func(tx vault.Tx, kind, id string, record []byte) error {
-		seen = append(seen, kind+":"+id)
-		if id == "refused" {
+	d.OnChange(func(tx vault.Tx, c Change) error {
+		seen = append(seen, c.Kind+":"+c.ID+":"+string(c.By.Role)+":"+c.By.ID)
+		if c.ID == "refused" {
 			return errors.New("hook refused")
 		}
 		return nil
 	})
 	if err := d.PutAgency(Agency{ID: "dinkes", Name: "Dinas Kesehatan"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.As(vault.Actor{Role: vault.RoleAdmin, ID: "admin"}).PutAgency(Agency{ID: "dpupr", Name: "Dinas PUPR"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.PutCategory(Category{ID: "refused", Name: "X"}); err == nil {
@@ -408,7 +411,7 @@ func TestOnChangeRunsInTheTransaction(t *testing.T) {
 	if d.CategoryExists("refused") {
 		t.Fatal("a Put whose hook failed was kept")
 	}
-	if len(seen) < 2 || seen[0] != "agency:dinkes" {
+	if len(seen) != 3 || seen[0] != "agency:dinkes:system:" || seen[1] != "agency:dpupr:admin:admin" {
 		t.Fatalf("hook calls %v", seen)
 	}
 }

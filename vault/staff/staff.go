@@ -126,8 +126,9 @@ const (
 type Event struct {
 	Time     time.Time
 	Action   Action
-	Username string
-	Role     vault.Role
+	Username string      // the account the event is about
+	Role     vault.Role  // that account's role
+	By       vault.Actor // who did it: the account itself for login and logout, else the As actor or the system
 }
 
 // Options configures a Service. Every field is optional.
@@ -166,6 +167,16 @@ type Service struct {
 	agencyExists func(string) bool
 	onEvent      func(vault.Tx, Event) error
 	hashSem      chan struct{}
+	by           vault.Actor // who makes account changes; zero: the system
+}
+
+// As returns a view of the service whose account changes (AddUser,
+// SetPassword, Disable) are reported to the OnEvent hook as made by a, for
+// the audit log. The view shares everything else with s.
+func (s *Service) As(a vault.Actor) *Service {
+	c := *s
+	c.by = a
+	return &c
 }
 
 // New returns a Service over st, whose buckets must exist (see Buckets).
@@ -344,7 +355,14 @@ func (s *Service) event(tx vault.Tx, now time.Time, a Action, u *userRecord) err
 	if s.onEvent == nil {
 		return nil
 	}
-	return s.onEvent(tx, Event{Time: now, Action: a, Username: u.Username, Role: u.Role})
+	by := s.by
+	if a == ActionLogin || a == ActionLogout {
+		by = vault.Actor{Role: u.Role, ID: u.Username, Agency: u.Agency}
+	}
+	if by.Role == "" {
+		by = vault.Actor{Role: vault.RoleSystem}
+	}
+	return s.onEvent(tx, Event{Time: now, Action: a, Username: u.Username, Role: u.Role, By: by})
 }
 
 // ValidUsername reports whether name is 3 to 32 of a-z, 0-9, '.', '_', '-'.
