@@ -371,3 +371,37 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestInternalErrorsStayInside: when the database fails, clients get a
+// generic 500 and the log names the error's type, never its text.
+func TestInternalErrorsStayInside(t *testing.T) {
+	h := newHarness(t)
+	token := h.bearer("admin")
+	if err := h.v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ method, path, auth string }{
+		{"GET", "/api/v1/agencies", ""},
+		{"GET", "/api/v1/complaints", token},
+		{"GET", "/api/v1/track", "Receipt 1234 5678 9012 3456 7890"},
+	} {
+		res := h.do(tc.method, tc.path, "", tc.auth)
+		var e struct{ Error struct{ Code, Message, Field string } }
+		h.decode(res, &e)
+		if res.Code != http.StatusInternalServerError || e.Error.Code != "internal" || e.Error.Message != "internal error" {
+			t.Fatalf("%s %s: %d %s", tc.method, tc.path, res.Code, res.Body)
+		}
+		for _, leak := range []string{"bolt", "database", "closed", "store"} {
+			if strings.Contains(strings.ToLower(res.Body.String()), leak) {
+				t.Fatalf("%s %s leaked %q: %s", tc.method, tc.path, leak, res.Body)
+			}
+		}
+	}
+	logs := h.logs.String()
+	if !strings.Contains(logs, `"msg":"internal error"`) || !strings.Contains(logs, `"err_type"`) {
+		t.Fatalf("internal errors not logged by type:\n%s", logs)
+	}
+	if strings.Contains(logs, "database not open") || strings.Contains(logs, "closed") {
+		t.Fatalf("log holds an error's text")
+	}
+}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -24,8 +25,11 @@ func (s *Server) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
 			return errUnauthorized
 		}
 		u, actor, err := s.cfg.Staff.Authenticate(tok)
-		if err != nil {
+		if errors.Is(err, staff.ErrBadCredentials) {
 			return errUnauthorized
+		}
+		if err != nil {
+			return err // internal: a generic 500, logged by type
 		}
 		c.Set(ctxUser, &session{user: u, actor: actor})
 		return next(c)
