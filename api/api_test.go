@@ -386,7 +386,9 @@ func TestInternalErrorsStayInside(t *testing.T) {
 		{"GET", "/api/v1/track", "Receipt 1234 5678 9012 3456 7890"},
 	} {
 		res := h.do(tc.method, tc.path, "", tc.auth)
-		var e struct{ Error struct{ Code, Message, Field string } }
+		var e struct {
+			Error struct{ Code, Message, Field string }
+		}
 		h.decode(res, &e)
 		if res.Code != http.StatusInternalServerError || e.Error.Code != "internal" || e.Error.Message != "internal error" {
 			t.Fatalf("%s %s: %d %s", tc.method, tc.path, res.Code, res.Body)
