@@ -109,6 +109,19 @@ var matrix = []matrixRow{
 		want: staffOnly(200, 403, 403, 403, 403)},
 	{name: "put category", prepare: fixed("POST", "/api/v1/categories", `{"id":"sosial","name":"Sosial"}`),
 		want: staffOnly(200, 403, 403, 403, 403)},
+	{name: "audit checkpoint", prepare: func(h *harness) (string, string, string, fixture) {
+		h.signCheckpoint()
+		return "GET", "/api/v1/audit/checkpoint", "", fixture{}
+	}, def: 200},
+	{name: "audit entries", prepare: fixed("GET", "/api/v1/audit/entries?start=0&end=5", ""), def: 200},
+	{name: "audit inclusion proof", prepare: func(h *harness) (string, string, string, fixture) {
+		h.signCheckpoint()
+		return "GET", "/api/v1/audit/proof?index=0", "", fixture{}
+	}, def: 200},
+	{name: "audit consistency proof", prepare: func(h *harness) (string, string, string, fixture) {
+		h.signCheckpoint()
+		return "GET", "/api/v1/audit/proof?old=1&size=2", "", fixture{}
+	}, def: 200},
 	{name: "backup", prepare: fixed("GET", "/api/v1/backup", ""), want: staffOnly(200, 403, 403, 403, 403)},
 	{name: "list users", prepare: fixed("GET", "/api/v1/users", ""), want: staffOnly(200, 403, 403, 403, 403)},
 	{name: "add user", prepare: func(h *harness) (string, string, string, fixture) {

@@ -15,16 +15,23 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
 
 	"kotak/internal/testkit"
 	"kotak/vault"
+	"kotak/vault/auditlog"
 	"kotak/vault/directory"
 	"kotak/vault/staff"
 )
 
 // harness is a whole server on a fresh vault: directory, staff of every
-// role and the API, with its log captured.
+// role, the audit log wired as kotak serve wires it, and the API, with its
+// log captured.
 type harness struct {
+	audit  *auditlog.Log
+	signer note.Signer
 	t      testing.TB
 	dir    string
 	v      *vault.Vault
@@ -74,7 +81,8 @@ func newHarness(t testing.TB, mod ...func(*Config)) *harness {
 	var d *directory.Service
 	v, err := vault.Open(h.dir, vault.Options{
 		Keyring:        kr,
-		Buckets:        append(append([][]byte(nil), staff.Buckets...), directory.Buckets...),
+		Buckets:        h.buckets(),
+		OnEvent:        auditlog.OnEvent,
 		AgencyExists:   func(id string) bool { return d.AgencyExists(id) },
 		CategoryExists: func(id string) bool { return d.CategoryExists(id) },
 	})
@@ -83,10 +91,20 @@ func newHarness(t testing.TB, mod ...func(*Config)) *harness {
 	}
 	t.Cleanup(func() { _ = v.Close() })
 	d = directory.New(v.Store())
+	d.OnChange(auditlog.DirectoryHook(time.Now))
 	h.v, h.dirs = v, d
 	h.staff = staff.New(v.Store(), staff.Options{
 		Params: staff.Params{Time: 1, MemoryKiB: 64, Threads: 1}, AgencyExists: d.AgencyExists,
+		OnEvent: auditlog.StaffHook,
 	})
+	h.audit = auditlog.New(v.Store())
+	skey, _, err := note.GenerateKey(testkit.Rand(5), "kotak/harness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.signer, err = note.NewSigner(skey); err != nil {
+		t.Fatal(err)
+	}
 	for _, a := range []directory.Agency{{ID: "dinkes", Name: "Dinas Kesehatan"}, {ID: "dpupr", Name: "Dinas PUPR"}} {
 		if err := d.PutAgency(a); err != nil {
 			t.Fatal(err)
@@ -100,7 +118,7 @@ func newHarness(t testing.TB, mod ...func(*Config)) *harness {
 			t.Fatal(err)
 		}
 	}
-	cfg := Config{Vault: v, Staff: h.staff, Directory: d,
+	cfg := Config{Vault: v, Staff: h.staff, Directory: d, Audit: h.audit,
 		Logger: slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	for _, m := range mod {
 		m(&cfg)
@@ -245,5 +263,13 @@ func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
 
 // buckets are the extra buckets the harness's services need.
 func (h *harness) buckets() [][]byte {
-	return append(append([][]byte(nil), staff.Buckets...), directory.Buckets...)
+	return append(append(append([][]byte(nil), staff.Buckets...), directory.Buckets...), auditlog.Buckets...)
+}
+
+// signCheckpoint signs the log's current tree head with the harness key.
+func (h *harness) signCheckpoint() {
+	h.t.Helper()
+	if _, err := auditlog.NewCheckpointer(h.v.Store(), h.signer).SignNow(); err != nil {
+		h.t.Fatal(err)
+	}
 }
