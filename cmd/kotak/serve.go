@@ -35,6 +35,7 @@ type serveConfig struct {
 	addr                             string
 	data                             string
 	keyring                          string
+	keyringID                        string
 	holidays                         string
 	demo                             bool
 	submitRate, trackRate, loginRate int
@@ -76,6 +77,7 @@ func parseServe(env *cmdEnv, args []string) (*serveConfig, error) {
 	fs.StringVar(&c.addr, "addr", envDefault("KOTAK_ADDR", "127.0.0.1:8080"), "listen address (KOTAK_ADDR)")
 	fs.StringVar(&c.data, "data", envDefault("KOTAK_DATA", "./data"), "data directory (KOTAK_DATA)")
 	fs.StringVar(&c.keyring, "keyring", envDefault("KOTAK_KEYRING", ""), "ministry keyring file (KOTAK_KEYRING; default DATA/keyring.txt)")
+	fs.StringVar(&c.keyringID, "keyring-id", envDefault("KOTAK_KEYRING_ID", ""), "refuse to start unless the keyring has this id (hex; KOTAK_KEYRING_ID)")
 	fs.StringVar(&c.holidays, "holidays", envDefault("KOTAK_HOLIDAYS", ""), "directory of extra holiday lists id-YYYY.csv (KOTAK_HOLIDAYS)")
 	fs.BoolVar(&c.demo, "demo", os.Getenv("KOTAK_DEMO") == "1", "make and use a demo keyring, staff and agencies under DATA (KOTAK_DEMO=1)")
 	fs.IntVar(&c.submitRate, "submit-rate", envInt("KOTAK_SUBMIT_RATE", 10), "submissions per minute per client; 0 = off (KOTAK_SUBMIT_RATE)")
@@ -137,10 +139,16 @@ const auditInstance = "kotak"
 // openApp opens the vault in dir with the keyring at keyringPath, wires the
 // audit log into every change (complaints, staff, directory, keyring) and
 // starts signing checkpoints every second while entries arrive.
-func openApp(dir, keyringPath, holidays string, log *slog.Logger) (*app, error) {
+//
+// A non-empty pinID must equal the keyring's id: a keyring file swapped for
+// another one, validly signed by a stolen root key, is refused.
+func openApp(dir, keyringPath, pinID, holidays string, log *slog.Logger) (*app, error) {
 	kr, err := keys.LoadKeyring(keyringPath)
 	if err != nil {
 		return nil, fmt.Errorf("loading keyring: %w", err)
+	}
+	if pinID != "" && !strings.EqualFold(pinID, kr.ID().String()) {
+		return nil, fmt.Errorf("the keyring in %s has id %s, not the pinned %s", keyringPath, kr.ID(), pinID)
 	}
 	cal := workdays.Default()
 	if holidays != "" {
@@ -204,9 +212,15 @@ func openApp(dir, keyringPath, holidays string, log *slog.Logger) (*app, error) 
 	return a, nil
 }
 
-// readiness reports missing holiday lists for this year and the next.
+// readiness reports whether the database answers, and missing holiday
+// lists for this year and the next (a warning, not unreadiness).
 func (a *app) readiness() (bool, map[string]string) {
 	d := map[string]string{"database": "ok"}
+	ready := true
+	if err := a.vault.Store().View(func(vault.Tx) error { return nil }); err != nil {
+		d["database"] = "unavailable"
+		ready = false
+	}
 	if missing := a.cal.MissingYears(time.Now()); len(missing) > 0 {
 		ys := make([]string, len(missing))
 		for i, y := range missing {
@@ -216,7 +230,7 @@ func (a *app) readiness() (bool, map[string]string) {
 	} else {
 		d["holidays"] = "ok"
 	}
-	return true, d
+	return ready, d
 }
 
 func runServe(env *cmdEnv, args []string) int {
@@ -239,7 +253,7 @@ func runServe(env *cmdEnv, args []string) int {
 			return 1
 		}
 	}
-	a, err := openApp(cfg.data, cfg.keyring, cfg.holidays, log)
+	a, err := openApp(cfg.data, cfg.keyring, cfg.keyringID, cfg.holidays, log)
 	if err != nil {
 		fmt.Fprintln(env.stderr, "kotak serve:", err)
 		return 1

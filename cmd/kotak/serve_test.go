@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"kotak/keys"
 	"kotak/vault"
 	"kotak/vault/staff"
 )
@@ -267,4 +268,43 @@ func TestServeRetention(t *testing.T) {
 	if got := status(kept); got != http.StatusOK {
 		t.Fatalf("open complaint after the purge: %d", got)
 	}
+}
+
+// TestServeKeyringPin: a server pinned to another keyring id refuses to
+// start; pinned to its own, it starts and is ready.
+func TestServeKeyringPin(t *testing.T) {
+	cheapKDF(t)
+	cheapStaff(t)
+	data := filepath.Join(t.TempDir(), "demo")
+	s, _ := startServe(t, "--demo", "--data", data)
+	res, err := http.Get(s.base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready struct {
+		Ready   bool
+		Details map[string]string
+	}
+	json.NewDecoder(res.Body).Decode(&ready)
+	res.Body.Close()
+	if res.StatusCode != 200 || !ready.Ready || ready.Details["database"] != "ok" || ready.Details["holidays"] == "" {
+		t.Fatalf("readyz: %d %+v", res.StatusCode, ready)
+	}
+	s.stop(t)
+	raw, _ := os.ReadFile(filepath.Join(data, demoCredentialsFile))
+	var creds demoCredentials
+	if err := json.Unmarshal(raw, &creds); err != nil {
+		t.Fatal(err)
+	}
+	kr, err := keys.LoadKeyring(creds.Keyring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := strings.Repeat("ab", 32)
+	r := runCmd("", "serve", "--data", data, "--keyring", creds.Keyring, "--keyring-id", wrong, "--addr", "127.0.0.1:0")
+	if r.code != 1 || !strings.Contains(r.stderr, "not the pinned "+wrong) {
+		t.Fatalf("wrong pin: %d %s", r.code, r.stderr)
+	}
+	s2, _ := startServe(t, "--data", data, "--keyring", creds.Keyring, "--keyring-id", strings.ToUpper(kr.ID().String()))
+	s2.stop(t)
 }
