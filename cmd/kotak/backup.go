@@ -22,13 +22,13 @@ func init() {
 
 // runBackup copies DIR's database to FILE (never overwriting it) and
 // checks the copy. The master key file is not copied: it must be backed up
-// apart, and the copy is useless without it. A running server holds the
-// database: then the copy must come from the server itself
-// (vault.Vault.BackupFile), and the command says so.
+// apart, and the copy is useless without it. When a running server holds
+// the database, the copy comes from that server through the data
+// directory's backup socket, from one read transaction (a hot backup).
 func runBackup(env *cmdEnv, args []string) int {
 	fs := flag.NewFlagSet("kotak backup", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	data := fs.String("data", "", "data directory of a stopped vault")
+	data := fs.String("data", "", "data directory of the vault (hot: a running server on it makes the copy)")
 	server := fs.String("server", "", "base URL of a running server (hot backup; needs an admin --token)")
 	token := fs.String("token", os.Getenv("KOTAK_TOKEN"), "admin bearer token for --server (KOTAK_TOKEN)")
 	out := fs.String("out", "", "backup file to create (must not exist)")
@@ -44,8 +44,12 @@ func runBackup(env *cmdEnv, args []string) int {
 	}
 	n, err := vault.BackupDir(*data, *out)
 	if errors.Is(err, vault.ErrLocked) {
-		fmt.Fprintf(env.stderr, "kotak backup: %s is in use by a running server; take the backup from it with --server URL --token TOKEN\n", *data)
-		return 1
+		n, err = backupFromSocket(*data, *out)
+		if errors.Is(err, errNoBackupSocket) {
+			fmt.Fprintf(env.stderr, "kotak backup: %s is in use by a server that does not answer on %s; take the backup with --server URL --token TOKEN\n",
+				*data, backupSocketFile)
+			return 1
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(env.stderr, "kotak backup: %v\n", err)

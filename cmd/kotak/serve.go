@@ -283,6 +283,7 @@ func runServe(env *cmdEnv, args []string) int {
 	ctx, stop := signal.NotifyContext(env.context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	jobs := startJobs(ctx, a, log, cfg.retention)
+	stopBackups := serveBackupSocket(cfg.data, a.vault, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String())
@@ -305,6 +306,7 @@ func runServe(env *cmdEnv, args []string) int {
 	}
 	stop()
 	<-jobs
+	stopBackups()
 	if err := a.Close(); err != nil {
 		log.Error("closing vault", "err_type", fmt.Sprintf("%T", err))
 		return 1
