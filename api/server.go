@@ -151,6 +151,9 @@ func (s *Server) routes() {
 	if s.cfg.Unseal != nil {
 		s.unsealRoutes(v1)
 	}
+	// Statistics (api/stats.go) register here.
+	// Open311 GeoReport v2 (api/open311.go) registers here.
+	// Citizen web pages (api/web.go) register here.
 }
 
 func (s *Server) readyz(c echo.Context) error {
