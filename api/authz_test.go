@@ -128,6 +128,8 @@ var matrix = []matrixRow{
 		body := fmt.Sprintf(`{"username":"staf%d","password":"a long enough password","role":"officer"}`, userSeq.Add(1))
 		return "POST", "/api/v1/users", body, fixture{}
 	}, want: staffOnly(201, 403, 403, 403, 403)},
+	{name: "stats", prepare: fixed("GET", "/api/v1/stats?by=agency", ""), def: 200},
+	{name: "stats csv", prepare: fixed("GET", "/api/v1/stats.csv?by=status&from=2026-01-01", ""), def: 200},
 }
 
 // TestAuthorizationMatrix checks every endpoint against every principal:
