@@ -128,8 +128,15 @@ var matrix = []matrixRow{
 		body := fmt.Sprintf(`{"username":"staf%d","password":"a long enough password","role":"officer"}`, userSeq.Add(1))
 		return "POST", "/api/v1/users", body, fixture{}
 	}, want: staffOnly(201, 403, 403, 403, 403)},
-	{name: "stats", prepare: fixed("GET", "/api/v1/stats?by=agency", ""), def: 200},
-	{name: "stats csv", prepare: fixed("GET", "/api/v1/stats.csv?by=status&from=2026-01-01", ""), def: 200},
+	{name: "open311 services", prepare: fixed("GET", "/open311/v2/services.json", ""), def: 200},
+	{name: "open311 requests", prepare: onOpen311("public", "/open311/v2/requests.json"), def: 200},
+	{name: "open311 request public", prepare: onOpen311("public", "/open311/v2/requests/{id}.json"), def: 200},
+	{name: "open311 request confidential", prepare: onOpen311("confidential", "/open311/v2/requests/{id}.json"), def: 404},
+	{name: "open311 request anonymous", prepare: onOpen311("anonymous", "/open311/v2/requests/{id}.json"), def: 404},
+	{name: "open311 submit", prepare: fixed("POST", "/open311/v2/requests.json",
+		`{"service_code":"kesehatan","description":"Jalan berlubang di depan SD.","attribute[region]":"kab-sleman"}`), def: 201},
+	{name: "open311 submit with identity", prepare: fixed("POST", "/open311/v2/requests.json",
+		`{"service_code":"kesehatan","description":"Jalan berlubang.","attribute[region]":"kab-sleman","email":"sulastri.w@example.id"}`), def: 400},
 }
 
 // TestAuthorizationMatrix checks every endpoint against every principal:
