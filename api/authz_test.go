@@ -128,6 +128,8 @@ var matrix = []matrixRow{
 		body := fmt.Sprintf(`{"username":"staf%d","password":"a long enough password","role":"officer"}`, userSeq.Add(1))
 		return "POST", "/api/v1/users", body, fixture{}
 	}, want: staffOnly(201, 403, 403, 403, 403)},
+	{name: "stats", prepare: fixed("GET", "/api/v1/stats?by=agency", ""), def: 200},
+	{name: "stats csv", prepare: fixed("GET", "/api/v1/stats.csv?by=status&from=2026-01-01", ""), def: 200},
 	{name: "open311 services", prepare: fixed("GET", "/open311/v2/services.json", ""), def: 200},
 	{name: "open311 requests", prepare: onOpen311("public", "/open311/v2/requests.json"), def: 200},
 	{name: "open311 request public", prepare: onOpen311("public", "/open311/v2/requests/{id}.json"), def: 200},

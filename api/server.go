@@ -152,6 +152,7 @@ func (s *Server) routes() {
 		s.unsealRoutes(v1)
 	}
 	// Statistics (api/stats.go) register here.
+	s.statsRoutes(v1)
 	// Open311 GeoReport v2 (api/open311.go) registers here.
 	s.open311Routes(e, jsonLimit, submitRL)
 	// Citizen web pages (api/web.go) register here.
