@@ -3,6 +3,9 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -26,6 +29,8 @@ type matrixRow struct {
 	def  int
 	// multipart sends the request as an attachment upload.
 	multipart bool
+	// form sends the body as an urlencoded form (the citizen web pages).
+	form bool
 	// mayReveal lists principals allowed to see the reporter's identity.
 	mayReveal []string
 }
@@ -141,12 +146,37 @@ var matrix = []matrixRow{
 		`{"service_code":"kesehatan","description":"Jalan berlubang.","attribute[region]":"kab-sleman","email":"sulastri.w@example.id"}`), def: 400},
 }
 
+// Citizen web pages: public, whatever the credentials.
+var webMatrix = []matrixRow{
+	{name: "web home", prepare: fixed("GET", "/", ""), def: 200},
+	{name: "web stylesheet", prepare: fixed("GET", "/static/kotak.css", ""), def: 200},
+	{name: "web form", prepare: fixed("GET", "/lapor", ""), def: 200},
+	{name: "web preview", form: true, prepare: fixed("POST", "/lapor/pratinjau", webSubmitForm), def: 200},
+	{name: "web submit", form: true, prepare: fixed("POST", "/lapor", webSubmitForm+"&step=send"), def: 201},
+	{name: "web track form", prepare: fixed("GET", "/lacak", ""), def: 200},
+	{name: "web track", form: true, prepare: func(h *harness) (string, string, string, fixture) {
+		f := h.complaintIn("confidential", vault.StatusInProgress)
+		return "POST", "/lacak", url.Values{"receipt": {f.receipt}}.Encode(), f
+	}, def: 200},
+	{name: "web track wrong receipt", form: true, prepare: fixed("POST", "/lacak", "receipt=0000+0000+0000+0000+0000"), def: 400},
+	{name: "web reply", form: true, prepare: func(h *harness) (string, string, string, fixture) {
+		f := h.complaintIn("public", vault.StatusDispatched)
+		return "POST", "/lacak/balas", url.Values{"receipt": {f.receipt}, "body": {"Saya Sulastri menambahkan foto."}}.Encode(), f
+	}, def: 200},
+	{name: "web rate", form: true, prepare: func(h *harness) (string, string, string, fixture) {
+		f := h.complaintIn("anonymous", vault.StatusResolved)
+		return "POST", "/lacak/nilai", url.Values{"receipt": {f.receipt}, "score": {"5"}}.Encode(), f
+	}, def: 200},
+}
+
+const webSubmitForm = "title=Jalan+rusak&body=Jalan+berlubang+di+depan+SD.&category=kesehatan&region=kab-sleman&privacy=anonymous"
+
 // TestAuthorizationMatrix checks every endpoint against every principal:
 // the status of each cell, and that no cell returns the reporter's
 // identity unless the row allows that principal to see it.
 func TestAuthorizationMatrix(t *testing.T) {
 	h := newHarness(t)
-	for _, row := range matrix {
+	for _, row := range append(slices.Clone(matrix), webMatrix...) {
 		for _, p := range principals {
 			t.Run(row.name+"/"+p, func(t *testing.T) {
 				h.t = t
@@ -170,6 +200,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				var resBody string
 				if row.multipart {
 					res := h.uploadAuth(auth, pngBytes(t))
+					code, resBody = res.Code, res.Body.String()
+				} else if row.form {
+					res := h.formAuth(path, body, auth)
 					code, resBody = res.Code, res.Body.String()
 				} else {
 					res := h.do(method, path, body, auth)
@@ -198,6 +231,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 			})
 		}
 	}
+}
+
+// formAuth posts an urlencoded form with an Authorization header ("" for
+// none), which the web pages ignore.
+func (h *harness) formAuth(path, body, auth string) *httptest.ResponseRecorder {
+	h.t.Helper()
+	req := httptest.NewRequest("POST", path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	rec := httptest.NewRecorder()
+	h.srv.Handler().ServeHTTP(rec, req)
+	return rec
 }
 
 func userOf(label string) string {

@@ -156,6 +156,7 @@ func (s *Server) routes() {
 	// Open311 GeoReport v2 (api/open311.go) registers here.
 	s.open311Routes(e, jsonLimit, submitRL)
 	// Citizen web pages (api/web.go) register here.
+	s.webRoutes(e, submitRL, trackRL)
 }
 
 func (s *Server) readyz(c echo.Context) error {
