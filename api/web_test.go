@@ -642,3 +642,34 @@ func FuzzParseForm(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkWebTrack measures the tracking page against its baseline in the
+// same run: GET /api/v1/track for the same complaint (one receipt lookup
+// and view in both; the page adds form parsing and template rendering).
+func BenchmarkWebTrack(b *testing.B) {
+	h := newHarness(b)
+	f := h.complaintIn("confidential", vault.StatusInProgress)
+	form := url.Values{"receipt": {f.receipt}}.Encode()
+	b.Run("api-json", func(b *testing.B) {
+		for b.Loop() {
+			req := httptest.NewRequest("GET", "/api/v1/track", nil)
+			req.Header.Set("Authorization", "Receipt "+f.receipt)
+			rec := httptest.NewRecorder()
+			h.srv.Handler().ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatal(rec.Code)
+			}
+		}
+	})
+	b.Run("web-page", func(b *testing.B) {
+		for b.Loop() {
+			req := httptest.NewRequest("POST", "/lacak", strings.NewReader(form))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			rec := httptest.NewRecorder()
+			h.srv.Handler().ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatal(rec.Code)
+			}
+		}
+	})
+}
