@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -25,11 +24,6 @@ import (
 // ErrOpen311Region: SetOpen311Region was given a malformed region id.
 var ErrOpen311Region = errors.New("api: malformed Open311 default region")
 
-// o311Regions holds each server's default submission region. A map keyed
-// by server rather than a Server field so that this piece stays in its own
-// files; a process runs one server, tests a few.
-var o311Regions sync.Map // *Server → string
-
 // SetOpen311Region sets the region id given to an Open311 submission that
 // names none in attribute[region]; "" (the default) makes attribute[region]
 // required. It is safe to call while serving. The id must be 1..64 of
@@ -38,14 +32,15 @@ func (s *Server) SetOpen311Region(region string) error {
 	if region != "" && !validSlugID(region) {
 		return ErrOpen311Region
 	}
-	o311Regions.Store(s, region)
+	s.o311Region.Store(&region)
 	return nil
 }
 
 func (s *Server) open311Region() string {
-	r, _ := o311Regions.Load(s)
-	str, _ := r.(string)
-	return str
+	if r := s.o311Region.Load(); r != nil {
+		return *r
+	}
+	return ""
 }
 
 // o311ScanBudget bounds the public index entries one GET requests.json may

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -43,14 +44,19 @@ type Config struct {
 	TLS bool
 	// Ready reports readiness details for /readyz; nil means always ready.
 	Ready func() (ok bool, details map[string]string)
+	// Open311Region is the region of Open311 submissions that name none in
+	// attribute[region]; empty makes attribute[region] required. An invalid
+	// id is refused by New's caller through SetOpen311Region.
+	Open311Region string
 }
 
 // Server is the HTTP front of one vault.
 type Server struct {
-	cfg Config
-	e   *echo.Echo
-	log *slog.Logger
-	m   *metrics
+	cfg        Config
+	e          *echo.Echo
+	log        *slog.Logger
+	m          *metrics
+	o311Region atomic.Pointer[string] // see SetOpen311Region
 }
 
 // New builds the router. It does not listen.
@@ -65,6 +71,9 @@ func New(cfg Config) *Server {
 		cfg.AttachmentLimit = 10<<20 + 64<<10
 	}
 	s := &Server{cfg: cfg, e: echo.New(), log: cfg.Logger, m: newMetrics()}
+	if err := s.SetOpen311Region(cfg.Open311Region); err != nil {
+		s.log.Error("ignoring a malformed Open311 region")
+	}
 	e := s.e
 	e.HideBanner = true
 	e.HidePort = true

@@ -25,6 +25,7 @@ const (
 	demoKeysDir         = "demo-keys"
 	demoCredentialsFile = "credentials.json"
 	demoThreshold       = 2
+	demoRegion          = "kab-sleman"
 )
 
 var demoAuditors = []keys.AuditorSpec{

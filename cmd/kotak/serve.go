@@ -36,6 +36,7 @@ type serveConfig struct {
 	data                             string
 	keyring                          string
 	keyringID                        string
+	region                           string
 	holidays                         string
 	demo                             bool
 	submitRate, trackRate, loginRate int
@@ -78,6 +79,7 @@ func parseServe(env *cmdEnv, args []string) (*serveConfig, error) {
 	fs.StringVar(&c.data, "data", envDefault("KOTAK_DATA", "./data"), "data directory (KOTAK_DATA)")
 	fs.StringVar(&c.keyring, "keyring", envDefault("KOTAK_KEYRING", ""), "ministry keyring file (KOTAK_KEYRING; default DATA/keyring.txt)")
 	fs.StringVar(&c.keyringID, "keyring-id", envDefault("KOTAK_KEYRING_ID", ""), "refuse to start unless the keyring has this id (hex; KOTAK_KEYRING_ID)")
+	fs.StringVar(&c.region, "region", envDefault("KOTAK_REGION", ""), "region of Open311 submissions that name none (KOTAK_REGION; the demo uses kab-sleman)")
 	fs.StringVar(&c.holidays, "holidays", envDefault("KOTAK_HOLIDAYS", ""), "directory of extra holiday lists id-YYYY.csv (KOTAK_HOLIDAYS)")
 	fs.BoolVar(&c.demo, "demo", os.Getenv("KOTAK_DEMO") == "1", "make and use a demo keyring, staff and agencies under DATA (KOTAK_DEMO=1)")
 	fs.IntVar(&c.submitRate, "submit-rate", envInt("KOTAK_SUBMIT_RATE", 10), "submissions per minute per client; 0 = off (KOTAK_SUBMIT_RATE)")
@@ -268,11 +270,20 @@ func runServe(env *cmdEnv, args []string) int {
 	if ok, d := a.readiness(); ok && d["holidays"] != "ok" {
 		log.Warn("holiday list missing", "detail", d["holidays"])
 	}
+	if cfg.demo && cfg.region == "" {
+		cfg.region = demoRegion
+	}
 	srv := api.New(api.Config{
-		Vault: a.vault, Staff: a.staff, Directory: a.dir, Audit: a.audit, Unseal: a.unseal, Logger: log,
+		Open311Region: cfg.region,
+		Vault:         a.vault, Staff: a.staff, Directory: a.dir, Audit: a.audit, Unseal: a.unseal, Logger: log,
 		SubmitRate: cfg.submitRate, TrackRate: cfg.trackRate, LoginRate: cfg.loginRate,
 		Ready: a.readiness,
 	})
+	if err := srv.SetOpen311Region(cfg.region); err != nil {
+		a.Close()
+		fmt.Fprintln(env.stderr, "kotak serve: --region: must be 1 to 64 of a-z, 0-9, '.', '_', '-'")
+		return 2
+	}
 	hs := srv.HTTPServer(cfg.addr)
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
