@@ -29,7 +29,7 @@ var ErrOpen311Region = errors.New("api: malformed Open311 default region")
 // required. It is safe to call while serving. The id must be 1..64 of
 // a-z, 0-9, '.', '_', '-' (ErrOpen311Region otherwise).
 func (s *Server) SetOpen311Region(region string) error {
-	if region != "" && !validSlugID(region) {
+	if region != "" && !vault.ValidSlug(region) {
 		return ErrOpen311Region
 	}
 	s.o311Region.Store(&region)

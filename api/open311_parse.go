@@ -298,7 +298,7 @@ func parseO311Query(q url.Values) (o311Query, *Error) {
 	if codes != nil {
 		out.ServiceCodes = map[string]bool{}
 		for _, c := range codes {
-			if !validSlugID(c) {
+			if !vault.ValidSlug(c) {
 				return o311Query{}, fieldError("service_code", "malformed service code")
 			}
 			out.ServiceCodes[c] = true
@@ -370,24 +370,6 @@ func (q o311Query) matches(category string, st vault.Status, submitted time.Time
 	}
 	if !q.End.IsZero() && submitted.After(q.End) {
 		return false
-	}
-	return true
-}
-
-// validSlugID checks a category or region id as the vault does: 1..64 of
-// [a-z0-9._-], starting with a letter or digit.
-func validSlugID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case (c == '-' || c == '_' || c == '.') && i > 0:
-		default:
-			return false
-		}
 	}
 	return true
 }

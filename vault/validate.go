@@ -92,6 +92,10 @@ func cleanText(field, s string, min, max int, multiline bool) (string, error) {
 	return s, nil
 }
 
+// ValidSlug reports whether s is a well-formed agency, category or region
+// id: 1..64 of [a-z0-9._-], starting with a letter or digit.
+func ValidSlug(s string) bool { return validSlug(s) == nil }
+
 // validSlug checks an agency, category or region id: 1..64 of [a-z0-9._-],
 // starting with a letter or digit.
 func validSlug(s string) error {

@@ -47,7 +47,6 @@ const (
 	MinIDLen   = 2
 	MaxIDLen   = 40
 	MaxNameLen = 200 // runes
-	maxRegion  = 64  // the vault's slug limit
 )
 
 // Init makes the directory's buckets. It is idempotent.
@@ -149,21 +148,8 @@ func ValidID(s string) bool {
 	return true
 }
 
-func validRegion(s string) bool {
-	if len(s) > maxRegion {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case (c == '-' || c == '_' || c == '.') && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
+// validRegion accepts an empty region or a vault slug.
+func validRegion(s string) bool { return s == "" || vault.ValidSlug(s) }
 
 // cleanName trims a display name and checks it: valid UTF-8, 1..MaxNameLen
 // runes, no control characters. Reasons never echo the input.
