@@ -49,22 +49,7 @@ func errorHandler(log *slog.Logger, mapDomain errorMapper) echo.HTTPErrorHandler
 		if c.Response().Committed {
 			return
 		}
-		var ae *Error
-		var he *echo.HTTPError
-		switch {
-		case errors.As(err, &ae):
-		case errors.As(err, &he):
-			ae = fromEchoError(he)
-		default:
-			if mapDomain != nil {
-				ae = mapDomain(err)
-			}
-			if ae == nil {
-				// Domain error text may describe internals; log the route only.
-				log.Error("internal error", "route", c.Path(), "method", c.Request().Method, "err_type", errType(err))
-				ae = errInternal
-			}
-		}
+		ae := classify(log, c, err, mapDomain)
 		body := map[string]*Error{"error": ae}
 		if c.Request().Method == http.MethodHead {
 			_ = c.NoContent(ae.Status)
@@ -72,6 +57,29 @@ func errorHandler(log *slog.Logger, mapDomain errorMapper) echo.HTTPErrorHandler
 		}
 		_ = c.JSON(ae.Status, body)
 	}
+}
+
+// classify turns any error a handler returns into the API error to send:
+// API errors as they are, Echo's own by status, domain errors through
+// mapDomain; anything else is internal, logged by route and type only
+// (its text may describe internals) and answered with a generic 500. The
+// JSON error handler, Open311 and the web pages all answer through it.
+func classify(log *slog.Logger, c echo.Context, err error, mapDomain errorMapper) *Error {
+	var ae *Error
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &he):
+		return fromEchoError(he)
+	}
+	if mapDomain != nil {
+		if ae = mapDomain(err); ae != nil {
+			return ae
+		}
+	}
+	log.Error("internal error", "route", c.Path(), "method", c.Request().Method, "err_type", errType(err))
+	return errInternal
 }
 
 func fromEchoError(he *echo.HTTPError) *Error {

@@ -123,19 +123,7 @@ func (s *Server) geoReportErrors(next echo.HandlerFunc) echo.HandlerFunc {
 		if err == nil || c.Response().Committed {
 			return err
 		}
-		var ae *Error
-		var he *echo.HTTPError
-		switch {
-		case errors.As(err, &ae):
-		case errors.As(err, &he):
-			ae = fromEchoError(he)
-		default:
-			ae = mapVaultError(err)
-			if ae == nil {
-				s.log.Error("internal error", "route", c.Path(), "method", c.Request().Method, "err_type", errType(err))
-				ae = errInternal
-			}
-		}
+		ae := classify(s.log, c, err, mapVaultError)
 		desc := ae.Message
 		if ae.Field != "" {
 			desc = ae.Field + ": " + desc

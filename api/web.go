@@ -265,18 +265,7 @@ func (pc *pageContext) Error(err error) {
 // renderError answers err as an HTML error page. Internal errors are
 // logged by type only, as the central error handler does.
 func (w *web) renderError(c echo.Context, err error) error {
-	var ae *Error
-	var he *echo.HTTPError
-	switch {
-	case errors.As(err, &ae):
-	case errors.As(err, &he):
-		ae = fromEchoError(he)
-	default:
-		if ae = mapVaultError(err); ae == nil {
-			w.s.log.Error("internal error", "route", c.Path(), "method", c.Request().Method, "err_type", errType(err))
-			ae = errInternal
-		}
-	}
+	ae := classify(w.s.log, c, err, mapVaultError)
 	p := w.newPage(c, "/")
 	p.Message = p.T("error." + ae.Code)
 	if p.Message == "error."+ae.Code {
